@@ -1,0 +1,87 @@
+"""The `mend` command: run the bot, chat in a terminal, check content, upgrade the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.content.yamlfiles import ContentError
+from bot.logging_setup import setup_logging
+
+log = logging.getLogger("mend")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mend", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the Telegram bot (long polling)")
+    chat = commands.add_parser("chat", help="talk to Mend in this terminal; no token needed")
+    chat.add_argument("--user", help="terminal user name (default: your login name)")
+    check = commands.add_parser("check-content", help="validate every flow and text")
+    check.add_argument("--mermaid", type=Path, metavar="DIR", help="also write flow diagrams")
+    database = commands.add_parser("db", help="database schema")
+    database.add_argument("action", choices=["upgrade", "current"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script and of `python -m bot`."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        secrets = (
+            (settings.telegram_bot_token.get_secret_value(),) if settings.telegram_bot_token else ()
+        )
+        setup_logging(settings.log_level_number, secrets)
+        return _dispatch(args, settings)
+    except (ConfigError, ContentError) as exc:
+        print(f"mend: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "run":
+        from bot.telegram.application import run_polling
+
+        run_polling(settings)
+        return 0
+    if args.command == "chat":
+        return asyncio.run(_chat(settings, args.user))
+    if args.command == "check-content":
+        from bot.content.check import report
+
+        return report(settings.mend_content_dir, args.mermaid)
+    return asyncio.run(_db(settings, args.action))
+
+
+async def _chat(settings: Settings, user: str | None) -> int:
+    from bot.runtime import open_coach
+    from bot.terminal import TerminalChat, terminal_user
+
+    async with open_coach(settings) as coach:
+        await TerminalChat(coach, user or terminal_user()).run()
+    return 0
+
+
+async def _db(settings: Settings, action: str) -> int:
+    from bot.store.database import Database
+    from bot.store.migrate import current_revision, head_revision, upgrade
+
+    database = Database(settings.async_database_url)
+    try:
+        if action == "upgrade":
+            await upgrade(database)
+        print(f"database at revision {await current_revision(database)} (newest {head_revision()})")
+    finally:
+        await database.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

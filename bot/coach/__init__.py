@@ -1,0 +1,1 @@
+"""Language analysis for coaching: blame, contempt, defensiveness, feeling words."""

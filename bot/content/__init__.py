@@ -1,0 +1,1 @@
+"""Content as data: the text catalog, flow files and static data, loaded and checked."""

@@ -1,0 +1,214 @@
+"""`mend check-content`: validate every flow and text, and draw flows as Mermaid diagrams."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError
+
+from bot.content.bundle import Content, load_content
+from bot.content.mermaid import write_diagrams
+from bot.content.yamlfiles import ContentError
+from bot.core.router import PROFILE_FIELDS
+from bot.dialogue import callbacks
+from bot.dialogue.callbacks import MAX_SEQ_DIGITS
+from bot.dialogue.engine import Engine, qualify
+from bot.dialogue.schema import Flow
+from bot.store.models import RECORD_TABLES
+
+SAMPLE_TEXT = "You always make me feel insecure"
+# Variables the core passes to texts outside flows (see bot/core/router.py).
+ROUTER_CONTEXT = {
+    "title": "An exercise",
+    "command": "unknown",
+    "kind": "sticker",
+    "suggested": "An exercise",
+    "active": True,
+    "finished": "istatement",
+}
+AUTOMATIC_FIELDS = {"id", "user_id", "run_id", "created_at"}
+LONGEST_SEQ = 10**MAX_SEQ_DIGITS - 1
+
+
+def check(root: Path) -> list[str]:
+    """Every problem found in prompts/ and data/ under `root`; empty when all is well."""
+    try:
+        content = load_content(root, strict=True)
+        Engine(content.flows, content.texts, content.analyst)
+    except (ContentError, TemplateError) as exc:
+        return [str(exc)]
+    problems: list[str] = []
+    for flow in content.flows.values():
+        problems += [f"flow {flow.id}: {p}" for p in _check_flow(flow, content)]
+    problems += _check_texts(content)
+    problems += _check_feelings(content)
+    return problems
+
+
+def _check_flow(flow: Flow, content: Content) -> list[str]:
+    problems: list[str] = []
+    for step_id, step in flow.steps.items():
+        where = f"step {step_id}"
+        problems += [
+            f"{where}: goes to unknown step '{b.goto}'"
+            for b in step.next
+            if b.goto not in flow.steps
+        ]
+        if step.analyse and step.analyse not in content.analyst.analyses:
+            problems.append(f"{where}: unknown analysis '{step.analyse}'")
+        if step.ask and step.ask.options_from not in (None, *content.analyst.option_sources):
+            problems.append(f"{where}: unknown options_from '{step.ask.options_from}'")
+        for option in step.ask.options if step.ask else ():
+            if not callbacks.fits(callbacks.step_answer(flow.id, LONGEST_SEQ, option.value)):
+                problems.append(f"{where}: button value '{option.value}' is too long for Telegram")
+        for action in step.do:
+            problems += [f"{where}: {p}" for p in _check_action(action)]
+    if not callbacks.fits(callbacks.action("start", flow.id)):
+        problems.append("the flow id is too long for a menu button")
+    problems += _check_graph(flow)
+    problems += _check_flow_texts(flow, content)
+    return problems
+
+
+def _check_action(action: Any) -> list[str]:
+    if action.save:
+        record = action.save.get("record")
+        table = RECORD_TABLES.get(record)
+        if table is None:
+            return [f"save: unknown record '{record}' (known: {', '.join(RECORD_TABLES)})"]
+        columns = set(table.model_fields) - AUTOMATIC_FIELDS
+        given = set(action.save) - {"record"}
+        required = {n for n in columns if table.model_fields[n].is_required()}
+        problems = [f"save {record}: unknown field '{f}'" for f in sorted(given - columns)]
+        problems += [f"save {record}: missing field '{f}'" for f in sorted(required - given)]
+        return problems
+    if action.set_profile:
+        return [
+            f"set_profile: unknown field '{f}'"
+            for f in action.set_profile
+            if f not in PROFILE_FIELDS
+        ]
+    return []
+
+
+def _check_graph(flow: Flow) -> list[str]:
+    """Every step is reachable from the start, and every step can reach an end."""
+    edges = {sid: {b.goto for b in s.next if b.goto in flow.steps} for sid, s in flow.steps.items()}
+    reachable = _closure({flow.start}, edges)
+    reverse: dict[str, set[str]] = {sid: set() for sid in flow.steps}
+    for source, targets in edges.items():
+        for target in targets:
+            reverse[target].add(source)
+    finishing = _closure({sid for sid, s in flow.steps.items() if s.end}, reverse)
+    problems = [
+        f"step {s}: can't be reached from '{flow.start}'" for s in flow.steps if s not in reachable
+    ]
+    problems += [f"step {s}: no way on to an end step" for s in flow.steps if s not in finishing]
+    return problems
+
+
+def _closure(start: set[str], edges: dict[str, set[str]]) -> set[str]:
+    seen, todo = set(start), list(start)
+    while todo:
+        for target in edges.get(todo.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def _flow_keys(flow: Flow) -> set[str]:
+    keys = {qualify(flow.id, flow.title)} | (
+        {qualify(flow.id, flow.blurb)} if flow.blurb else set()
+    )
+    for step in flow.steps.values():
+        keys |= {qualify(flow.id, k) for k in step.say}
+        keys |= {qualify(flow.id, o.label) for o in (step.ask.options if step.ask else ())}
+        keys |= {qualify(flow.id, a.compose["text"]) for a in step.do if a.compose}
+    return keys
+
+
+def _sample_context(flow: Flow, content: Content, situation: str | None) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    analysis: dict[str, Any] = {}
+    for step_id, step in flow.steps.items():
+        if step.ask:
+            name = step.store or step_id
+            answers[name] = 3 if step.ask.kind == "scale" else SAMPLE_TEXT
+            if step.analyse:
+                analysis[name] = content.analyst.analyse(step.analyse, SAMPLE_TEXT)
+    for name in flow.stored_names():
+        answers.setdefault(name, SAMPLE_TEXT)
+    profile = {"situation": situation, "locale": "en"}
+    return {"answers": answers, "analysis": analysis, "profile": profile, "flow": flow.id}
+
+
+def _check_flow_texts(flow: Flow, content: Content) -> list[str]:
+    problems = []
+    situations = [None, *content.paths]
+    for key in sorted(_flow_keys(flow)):
+        for locale in content.texts.locales:
+            if not content.texts.has(key, locale):
+                problems.append(f"text '{key}' is missing from prompts/{locale}")
+                continue
+            for situation in situations:
+                context = _sample_context(flow, content, situation)
+                problem = _try_render(content, key, locale, context)
+                if problem:
+                    problems.append(problem)
+                    break
+    return problems
+
+
+def _check_texts(content: Content) -> list[str]:
+    """Texts outside flows render with what the router passes them."""
+    problems = []
+    for locale, catalog in content.texts.sources.items():
+        for key in sorted(k for k in catalog if k.startswith("common.")):
+            context = {**ROUTER_CONTEXT, "profile": {"situation": "hurt", "locale": locale}}
+            problem = _try_render(content, key, locale, context)
+            if problem:
+                problems.append(problem)
+        for command in ("start", "menu", "help", "cancel", *content.commands):
+            if f"common.commands.{command}" not in catalog:
+                problems.append(f"prompts/{locale}: no description 'commands.{command}' in common")
+    return problems
+
+
+def _check_feelings(content: Content) -> list[str]:
+    problems = []
+    for locale, language in content.analyst.languages.items():
+        for word in language.feelings_offered:
+            if not callbacks.fits(callbacks.step_answer("x" * 20, LONGEST_SEQ, word)):
+                problems.append(f"data/{locale}/feelings.yaml: '{word}' is too long for a button")
+    return problems
+
+
+def _try_render(content: Content, key: str, locale: str, context: dict[str, Any]) -> str | None:
+    try:
+        content.texts.render(key, locale, **context)
+        content.texts.render_plain(key, locale, **context)
+    except (TemplateError, ContentError, TypeError, ValueError) as exc:
+        return f"prompts/{locale} '{key}': {exc}"
+    return None
+
+
+def report(root: Path, mermaid_dir: Path | None = None) -> int:
+    """Print the problems (exit 1) or a summary (exit 0); optionally write diagrams."""
+    problems = check(root)
+    if problems:
+        for problem in problems:
+            print(f"✗ {problem}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    content = load_content(root)
+    print(
+        f"✓ {len(content.flows)} flows and {sum(len(c) for c in content.texts.sources.values())} "
+        f"texts in {len(content.texts.locales)} locale(s) are valid."
+    )
+    if mermaid_dir:
+        for path in write_diagrams(content.flows, mermaid_dir):
+            print(f"  wrote {path}")
+    return 0

@@ -1,0 +1,128 @@
+"""The text catalog: every text the bot says, as Jinja2 templates per locale."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChainableUndefined, StrictUndefined, Template, TemplateSyntaxError, pass_context
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from bot.coach.fragments import clause
+from bot.content.yamlfiles import ContentError, flatten, read_yaml
+
+DEFAULT_LOCALE = "en"
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def make_environment(
+    *, html: bool, strict: bool, starters: dict[str, frozenset[str]] | None = None
+) -> ImmutableSandboxedEnvironment:
+    """A sandboxed Jinja environment; `html` turns on escaping for Telegram's HTML mode."""
+    env = ImmutableSandboxedEnvironment(
+        autoescape=html,
+        undefined=StrictUndefined if strict else ChainableUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    starters = starters or {}
+
+    @pass_context
+    def clause_filter(context: Context, text: object, *prefixes: str) -> str:
+        words = starters.get(context.get("_locale", DEFAULT_LOCALE), frozenset())
+        return clause(text, *prefixes, starters=words)
+
+    env.filters["clause"] = clause_filter
+    return env
+
+
+class Texts:
+    """Texts keyed 'file.key' (nested keys dotted), with fallback to the default locale."""
+
+    def __init__(
+        self,
+        prompts_dir: Path,
+        *,
+        strict: bool = False,
+        starters: dict[str, frozenset[str]] | None = None,
+    ) -> None:
+        self.sources: dict[str, dict[str, str]] = {}
+        for locale_dir in sorted(p for p in prompts_dir.iterdir() if p.is_dir()):
+            if locale_dir.name == "flows":
+                continue
+            catalog: dict[str, str] = {}
+            for path in sorted(locale_dir.glob("*.yaml")):
+                data = read_yaml(path) or {}
+                if not isinstance(data, dict):
+                    raise ContentError(f"{path}: expected a mapping of keys to texts")
+                catalog.update(flatten(data, f"{path.stem}."))
+            self.sources[locale_dir.name] = catalog
+        if DEFAULT_LOCALE not in self.sources:
+            raise ContentError(
+                f"{prompts_dir}: the default locale folder '{DEFAULT_LOCALE}' is missing"
+            )
+        self._html = make_environment(html=True, strict=strict, starters=starters)
+        self._plain = make_environment(html=False, strict=strict, starters=starters)
+        for env in (self._html, self._plain):
+            env.globals["t"] = self._nested_text(env)
+        self._compiled: dict[tuple[bool, str, str], Template] = {}
+
+    @property
+    def locales(self) -> list[str]:
+        return list(self.sources)
+
+    def pick_locale(self, wanted: str | None) -> str:
+        """The best locale we have for a language code such as 'en-GB'."""
+        if wanted:
+            base = wanted.lower().replace("_", "-").split("-")[0]
+            if base in self.sources:
+                return base
+        return DEFAULT_LOCALE
+
+    def has(self, key: str, locale: str = DEFAULT_LOCALE) -> bool:
+        return key in self.sources.get(locale, {})
+
+    def render(self, key: str, locale: str = DEFAULT_LOCALE, **context: Any) -> str:
+        """Render for the chat, with user values escaped for HTML."""
+        return self._render(True, key, locale, context)
+
+    def render_plain(self, key: str, locale: str = DEFAULT_LOCALE, **context: Any) -> str:
+        """Render as plain text, for what is stored rather than shown."""
+        return self._render(False, key, locale, context)
+
+    def template(self, key: str, locale: str, *, html: bool = True) -> Template:
+        """The compiled template for a key, falling back to the default locale."""
+        if key not in self.sources.get(locale, {}):
+            locale = DEFAULT_LOCALE
+        cache_key = (html, locale, key)
+        compiled = self._compiled.get(cache_key)
+        if compiled is None:
+            try:
+                source = self.sources[locale][key]
+            except KeyError:
+                raise ContentError(f"text '{key}' is missing from prompts/{locale}") from None
+            env = self._html if html else self._plain
+            try:
+                compiled = env.from_string(source)
+            except TemplateSyntaxError as exc:
+                raise ContentError(f"prompts/{locale} '{key}': {exc.message}") from None
+            self._compiled[cache_key] = compiled
+        return compiled
+
+    def _render(self, html: bool, key: str, locale: str, context: dict[str, Any]) -> str:
+        text = self.template(key, locale, html=html).render(_locale=locale, **context)
+        return _BLANK_LINES.sub("\n\n", text.strip())
+
+    def _nested_text(self, env: ImmutableSandboxedEnvironment) -> Callable[..., str]:
+        html = env is self._html
+
+        @pass_context
+        def t(context: Context, key: str) -> str:
+            locale = context.get("_locale", DEFAULT_LOCALE)
+            values = {k: v for k, v in context.get_all().items() if k != "_locale"}
+            return self._render(html, key, locale, values)
+
+        return t

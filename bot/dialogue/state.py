@@ -1,0 +1,45 @@
+"""A run's place in a flow, as the engine sees it and the store keeps it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class FlowState:
+    """Where a user is in a flow, what they answered, and which buttons are valid now."""
+
+    flow: str
+    step: str
+    seq: int = 0
+    answers: dict[str, Any] = field(default_factory=dict)
+    analysis: dict[str, Any] = field(default_factory=dict)
+    options: list[str] = field(default_factory=list)
+    status: str = "active"
+
+    def blob(self) -> dict[str, Any]:
+        """The part stored as one JSON column."""
+        return {"answers": self.answers, "analysis": self.analysis, "options": self.options}
+
+    @classmethod
+    def from_row(
+        cls, flow: str, step: str, seq: int, status: str, blob: dict[str, Any]
+    ) -> FlowState:
+        return cls(
+            flow=flow,
+            step=step,
+            seq=seq,
+            answers=dict(blob.get("answers") or {}),
+            analysis=dict(blob.get("analysis") or {}),
+            options=list(blob.get("options") or []),
+            status=status,
+        )
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A change the engine asks the store to make: save a record, or update the profile."""
+
+    kind: str
+    data: dict[str, Any]

@@ -1,0 +1,84 @@
+"""The queries the core needs, each in the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.dialogue.state import Effect, FlowState
+from bot.store.models import RECORD_TABLES, FlowRun, User
+from bot.store.types import utcnow
+
+
+async def load_user_and_run(
+    session: AsyncSession, channel: str, external_id: str
+) -> tuple[User | None, FlowRun | None]:
+    """The user and their active run, in one round trip."""
+    query = (
+        select(User, FlowRun)
+        .outerjoin(FlowRun, and_(FlowRun.user_id == User.id, FlowRun.status == "active"))
+        .where(User.channel == channel, User.external_id == external_id)
+        .order_by(FlowRun.id.desc())
+        .limit(1)
+    )
+    row = (await session.execute(query)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+async def create_user(
+    session: AsyncSession, channel: str, external_id: str, language_code: str | None, locale: str
+) -> User:
+    """Insert a user unless another process just did, then return the row."""
+    values = {
+        "channel": channel,
+        "external_id": external_id,
+        "language_code": language_code,
+        "locale": locale,
+        "created_at": utcnow(),
+        "updated_at": utcnow(),
+    }
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(User).values(**values).on_conflict_do_nothing()
+    await session.execute(statement)
+    user = (
+        await session.execute(
+            select(User).where(User.channel == channel, User.external_id == external_id)
+        )
+    ).scalar_one()
+    return user
+
+
+def state_of(run: FlowRun | None) -> FlowState | None:
+    """The engine's view of a stored run."""
+    if run is None:
+        return None
+    return FlowState.from_row(run.flow, run.step, run.seq, run.status, run.state)
+
+
+def write_state(run: FlowRun, state: FlowState, update_id: int | None) -> None:
+    """Copy the engine's state onto the row (the caller's transaction saves it)."""
+    run.step = state.step
+    run.seq = state.seq
+    run.status = state.status
+    run.state = state.blob()
+    run.updated_at = utcnow()
+    if update_id is not None:
+        run.last_update_id = update_id
+
+
+def new_run(user_id: int, state: FlowState, update_id: int | None) -> FlowRun:
+    """A row for a run begun in this turn."""
+    run = FlowRun(user_id=user_id, flow=state.flow, step=state.step)
+    write_state(run, state, update_id)
+    return run
+
+
+def record(user_id: int, run_id: int | None, effect: Effect) -> Any:
+    """A row for a `save` effect: the record named, with the fields the flow gave."""
+    fields = dict(effect.data)
+    table = RECORD_TABLES[fields.pop("record")]
+    return table(user_id=user_id, run_id=run_id, **fields)
