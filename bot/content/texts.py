@@ -64,6 +64,7 @@ class Texts:
             raise ContentError(
                 f"{prompts_dir}: the default locale folder '{DEFAULT_LOCALE}' is missing"
             )
+        self.strict = strict
         self._html = make_environment(html=True, strict=strict, starters=starters)
         self._plain = make_environment(html=False, strict=strict, starters=starters)
         for env in (self._html, self._plain):
@@ -122,6 +123,8 @@ class Texts:
         @pass_context
         def t(context: Context, key: str) -> str:
             locale = context.get("_locale", DEFAULT_LOCALE)
+            if not self.strict and not (self.has(key, locale) or self.has(key)):
+                return ""
             values = {k: v for k, v in context.get_all().items() if k != "_locale"}
             return self._render(html, key, locale, values)
 

@@ -119,10 +119,10 @@ class Engine:
         return outcome
 
     def prompt(self, state: FlowState, speaker: Speaker) -> list[Reply]:
-        """The current step's question again, with its buttons, and no effects."""
+        """The current step's question (its last text) again, with its buttons, and no effects."""
         flow = self.flows[state.flow]
         step = flow.steps[state.step]
-        texts = [self._say(key, speaker, state, flow) for key in step.say]
+        texts = [self._say(step.say[-1], speaker, state, flow)] if step.say else []
         return self._attach(texts, self._buttons(flow, step, state, speaker))
 
     # ----- internals -----

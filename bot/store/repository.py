@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.dialogue.state import Effect, FlowState
@@ -21,10 +22,10 @@ async def load_user_and_run(
         select(User, FlowRun)
         .outerjoin(FlowRun, and_(FlowRun.user_id == User.id, FlowRun.status == "active"))
         .where(User.channel == channel, User.external_id == external_id)
-        .order_by(FlowRun.id.desc())
+        .order_by(col(FlowRun.id).desc())
         .limit(1)
     )
-    row = (await session.execute(query)).first()
+    row = (await session.exec(query)).first()
     return (row[0], row[1]) if row else (None, None)
 
 
@@ -43,13 +44,9 @@ async def create_user(
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(User).values(**values).on_conflict_do_nothing()
-    await session.execute(statement)
-    user = (
-        await session.execute(
-            select(User).where(User.channel == channel, User.external_id == external_id)
-        )
-    ).scalar_one()
-    return user
+    await session.exec(statement)
+    query = select(User).where(User.channel == channel, User.external_id == external_id)
+    return (await session.exec(query)).one()
 
 
 def state_of(run: FlowRun | None) -> FlowState | None:

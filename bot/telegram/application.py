@@ -1,0 +1,107 @@
+"""Build the python-telegram-bot Application in one place, and run it."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.core.service import Coach
+from bot.runtime import open_coach
+from bot.telegram import handlers
+from bot.telegram.processor import PerChatUpdateProcessor
+
+CORE_COMMANDS = ("start", "menu", "help", "cancel")
+
+
+def build_application(settings: Settings, coach: Coach | None = None) -> Application:
+    """The Application, pointed at TELEGRAM_API_URL; the coach is opened at start unless given."""
+    api = str(settings.telegram_api_url).rstrip("/")
+    application = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .concurrent_updates(PerChatUpdateProcessor(settings.mend_max_concurrent_updates))
+        .post_init(prepare)
+        .post_shutdown(release)
+        .build()
+    )
+    application.bot_data["settings"] = settings
+    if coach is not None:
+        application.bot_data["coach"] = coach
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application) -> None:
+    """Private chats reach the core; groups and channels get one line."""
+    private = filters.ChatType.PRIVATE
+    messages = filters.UpdateType.MESSAGE
+    application.add_handler(CallbackQueryHandler(handlers.on_button))
+    application.add_handler(
+        MessageHandler(~private & ~filters.UpdateType.EDITED, handlers.on_group)
+    )
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, handlers.on_edited)
+    )
+    application.add_handler(
+        MessageHandler(private & messages & filters.COMMAND, handlers.on_command)
+    )
+    application.add_handler(MessageHandler(private & messages & filters.TEXT, handlers.on_text))
+    application.add_handler(MessageHandler(private & messages, handlers.on_other))
+    application.add_error_handler(handlers.on_error)
+
+
+async def prepare(application: Application) -> None:
+    """Open the coach (upgrading the database) if none was given, and publish the commands."""
+    if "coach" not in application.bot_data:
+        stack = AsyncExitStack()
+        application.bot_data["coach"] = await stack.enter_async_context(
+            open_coach(application.bot_data["settings"])
+        )
+        application.bot_data["exit_stack"] = stack
+    await publish_commands(application)
+
+
+async def release(application: Application) -> None:
+    """Close what `prepare` opened."""
+    stack = application.bot_data.pop("exit_stack", None)
+    if stack is not None:
+        await stack.aclose()
+
+
+async def publish_commands(application: Application) -> None:
+    """Register the command menu, in every locale we have texts for."""
+    coach: Coach = application.bot_data["coach"]
+    texts = coach.content.texts
+    names = [*CORE_COMMANDS, *coach.content.commands]
+    for locale in texts.locales:
+        commands = [
+            BotCommand(name, texts.render_plain(f"common.commands.{name}", locale))
+            for name in names
+        ]
+        language = None if locale == texts.pick_locale(None) else locale
+        await application.bot.set_my_commands(commands, language_code=language)
+
+
+def run_polling(settings: Settings) -> None:
+    """`mend run`: long polling until interrupted."""
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)

@@ -1,0 +1,108 @@
+"""Send the core's replies, handling the Bot API's errors where they arise."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot, InputFile
+from telegram.constants import MessageLimit
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.messages import Reply
+from bot.plaintext import html_to_text
+from bot.telegram.convert import keyboard
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 3
+CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
+TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
+
+
+class ChatUnreachable(Exception):
+    """The user blocked the bot or the chat no longer exists."""
+
+
+async def deliver(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
+    """Send replies in order; a blocked chat stops the rest."""
+    for reply in replies:
+        try:
+            await _send_one(bot, chat_id, reply)
+        except ChatUnreachable:
+            log.info("chat %s is unreachable; dropping %d replies", chat_id, len(replies))
+            return
+
+
+async def _send_one(bot: Bot, chat_id: int, reply: Reply) -> None:
+    markup = keyboard(reply.buttons)
+    if reply.attachment:
+        upload = InputFile(reply.attachment.content, filename=reply.attachment.filename)
+        send = bot.send_photo if reply.attachment.kind == "photo" else bot.send_document
+        caption = reply.text if len(reply.text) <= CAPTION_LIMIT else None
+        await _call(lambda: send(chat_id, upload, caption=caption, reply_markup=markup))
+        if caption is None and reply.text:
+            await _send_text(bot, chat_id, reply.text, None)
+        return
+    await _send_text(bot, chat_id, reply.text, markup)
+
+
+async def _send_text(bot: Bot, chat_id: int, text: str, markup: object) -> None:
+    chunks = split_text(text)
+    for index, chunk in enumerate(chunks):
+        last = index == len(chunks) - 1
+        try:
+            await _call(
+                lambda c=chunk, m=last: bot.send_message(
+                    chat_id, c, reply_markup=markup if m else None
+                )
+            )
+        except BadRequest as exc:
+            if "can't parse entities" not in str(exc).lower():
+                raise
+            log.warning("a reply's HTML was rejected; sending it as plain text")
+            plain = html_to_text(chunk)
+            await _call(
+                lambda p=plain, m=last: bot.send_message(
+                    chat_id, p, parse_mode=None, reply_markup=markup if m else None
+                )
+            )
+
+
+async def _call(make_request: object) -> object:
+    """One Bot API call with retries for flood waits and network trouble."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await make_request()  # type: ignore[operator]
+        except RetryAfter as exc:
+            delay = (
+                exc.retry_after.total_seconds()
+                if hasattr(exc.retry_after, "total_seconds")
+                else float(exc.retry_after)
+            )
+            log.warning("flood control: waiting %.1f s", delay)
+            await asyncio.sleep(delay)
+        except Forbidden as exc:
+            raise ChatUnreachable from exc
+        except BadRequest as exc:
+            if "chat not found" in str(exc).lower():
+                raise ChatUnreachable from exc
+            raise
+        except (TimedOut, NetworkError):
+            if attempt == ATTEMPTS:
+                raise
+            await asyncio.sleep(0.5 * 2**attempt)
+    raise TimedOut("gave up after repeated flood waits")
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split at paragraph, then line, then space boundaries so each part fits one message."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = max(rest.rfind(sep, 0, limit) for sep in ("\n\n", "\n", " "))
+        cut = cut if cut > limit // 2 else limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*parts, rest] if rest else parts
