@@ -9,6 +9,7 @@ import sys
 # Libraries that log request URLs (with the token) or whole updates (with user text) at
 # INFO or DEBUG are held at WARNING whatever LOG_LEVEL says.
 CHATTY_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "asyncpg", "hpack")
+LIBRARY_PREFIXES = ("telegram", "httpx", "httpcore", "aiohttp")
 TOKEN_PATTERN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b")
 
 
@@ -22,7 +23,8 @@ class PrivacyFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
             args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(_describe(arg) for arg in args)
+            library = record.name.startswith(LIBRARY_PREFIXES)
+            record.args = tuple(_redact(arg) if library else _describe(arg) for arg in args)
         message = record.getMessage()
         masked = TOKEN_PATTERN.sub("<token>", message)
         for secret in self.secrets:
@@ -30,6 +32,13 @@ class PrivacyFilter(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, ()
         return True
+
+
+def _redact(arg: object) -> object:
+    """Libraries may log raw updates or request data: keep numbers, hide everything else."""
+    if arg is None or isinstance(arg, (bool, int, float)):
+        return arg
+    return f"<{type(arg).__name__} redacted>"
 
 
 def _describe(arg: object) -> object:

@@ -19,7 +19,9 @@ from bot.store.migrate import upgrade
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import TelegramHarness, start_bot
 
-POSTGRES_SERVER = os.environ.get("MEND_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_SERVER = os.environ.get(
+    "MEND_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 REQUIRE_POSTGRES = os.environ.get("MEND_REQUIRE_POSTGRES") == "1"
 
 
@@ -113,7 +115,9 @@ def bot_settings(fake: FakeTelegram, database_url: str, data_dir: Path) -> Setti
 
 
 @pytest.fixture
-async def telegram(fake: FakeTelegram, sqlite_url: str, tmp_path: Path) -> AsyncIterator[TelegramHarness]:
+async def telegram(
+    fake: FakeTelegram, sqlite_url: str, tmp_path: Path
+) -> AsyncIterator[TelegramHarness]:
     """The real Application on SQLite, polling the fake Bot API."""
     async with start_bot(fake, bot_settings(fake, sqlite_url, tmp_path)) as harness:
         yield harness

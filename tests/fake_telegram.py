@@ -16,11 +16,26 @@ from typing import Any
 from aiohttp import web
 
 BOT_ID = 777000
-BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Mend", "username": "MendTestBot",
-            "can_join_groups": False, "can_read_all_group_messages": False,
-            "supports_inline_queries": False}
-JSON_FIELDS = {"reply_markup", "commands", "entities", "allowed_updates", "message_ids",
-               "link_preview_options", "caption_entities", "reply_parameters", "scope"}
+BOT_USER = {
+    "id": BOT_ID,
+    "is_bot": True,
+    "first_name": "Mend",
+    "username": "MendTestBot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+JSON_FIELDS = {
+    "reply_markup",
+    "commands",
+    "entities",
+    "allowed_updates",
+    "message_ids",
+    "link_preview_options",
+    "caption_entities",
+    "reply_parameters",
+    "scope",
+}
 INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id"}
 
 
@@ -61,6 +76,7 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._new_update = asyncio.Event()
+        self._polled = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -110,7 +126,11 @@ class FakeTelegram:
 
     def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
         for fault in self.faults:
-            if fault.method == method and fault.times > 0 and fault.chat_id in (None, params.get("chat_id")):
+            if (
+                fault.method == method
+                and fault.times > 0
+                and fault.chat_id in (None, params.get("chat_id"))
+            ):
                 fault.times -= 1
                 return fault
         return None
@@ -123,6 +143,7 @@ class FakeTelegram:
     async def _api_getUpdates(self, params: dict[str, Any]) -> Any:
         offset = int(params.get("offset") or 0)
         self.acked_offset = max(self.acked_offset, offset)
+        self._polled.set()
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), self.max_poll_wait)
         while not self.updates and time.monotonic() < deadline:
@@ -149,7 +170,11 @@ class FakeTelegram:
         message = self._message(params)
         markup = params.get("reply_markup")
         if (message.get("reply_markup") or None) == (markup or None):
-            raise ApiError(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same")
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and "
+                "reply markup are exactly the same",
+            )
         if markup:
             message["reply_markup"] = markup
         else:
@@ -158,7 +183,9 @@ class FakeTelegram:
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> Any:
         message = self._message(params)
-        if message.get("text") == params.get("text") and message.get("reply_markup") == params.get("reply_markup"):
+        if message.get("text") == params.get("text") and message.get("reply_markup") == params.get(
+            "reply_markup"
+        ):
             raise ApiError(400, "Bad Request: message is not modified")
         message["text"] = params.get("text")
         return message
@@ -225,32 +252,45 @@ class FakeTelegram:
         """Calls that delivered something to a chat (messages, photos, documents)."""
         methods = {method} if method else {"sendMessage", "sendPhoto", "sendDocument"}
         return [
-            c for c in self.calls
+            c
+            for c in self.calls
             if c.method in methods and (chat_id is None or c.params.get("chat_id") == chat_id)
         ]
 
-    async def delivered(self, timeout: float = 10.0) -> None:
+    async def delivered(self, within: float = 10.0) -> None:
         """Wait until the bot has fetched every pushed update (acknowledged by its next poll)."""
-        deadline = time.monotonic() + timeout
-        while self.acked_offset <= self.pushed_update_id:
-            if time.monotonic() > deadline:
-                raise TimeoutError("the bot did not fetch the pushed updates")
-            await asyncio.sleep(0.005)
+        async with asyncio.timeout(within):
+            while self.acked_offset <= self.pushed_update_id:
+                self._polled.clear()
+                await self._polled.wait()
 
-    def message_update(self, user: dict[str, Any], chat: dict[str, Any], **content: Any) -> dict[str, Any]:
+    def message_update(
+        self, user: dict[str, Any], chat: dict[str, Any], **content: Any
+    ) -> dict[str, Any]:
         """A `message` update with the given content (text, sticker, photo, ...)."""
-        message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "chat": chat, "from": user, **content}
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+            **content,
+        }
         text = content.get("text")
         if isinstance(text, str) and text.startswith("/"):
             length = len(text.split()[0])
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return {"message": message}
 
-    def callback_update(self, user: dict[str, Any], data: str, message: dict[str, Any] | None) -> dict[str, Any]:
+    def callback_update(
+        self, user: dict[str, Any], data: str, message: dict[str, Any] | None
+    ) -> dict[str, Any]:
         """A `callback_query` update, as when the user presses an inline button."""
-        query: dict[str, Any] = {"id": str(next(self._update_ids) * 7919), "from": user,
-                                 "chat_instance": "ci-1", "data": data}
+        query: dict[str, Any] = {
+            "id": str(next(self._update_ids) * 7919),
+            "from": user,
+            "chat_instance": "ci-1",
+            "data": data,
+        }
         if message is not None:
             query["message"] = message
         return {"callback_query": query}

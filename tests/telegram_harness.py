@@ -31,7 +31,9 @@ class TelegramHarness:
         await self.fake.delivered()
         await self.app.update_queue.join()
 
-    def person(self, user_id: int, language_code: str | None = "en", first_name: str = "Sam") -> Person:
+    def person(
+        self, user_id: int, language_code: str | None = "en", first_name: str = "Sam"
+    ) -> Person:
         return Person(self, user_id, language_code, first_name)
 
     @property
@@ -63,16 +65,27 @@ class Person:
 
     async def send(self, text: str) -> list[Call]:
         """Type a message (or a /command) and return what the bot sent back."""
-        return await self.send_update(self.harness.fake.message_update(self.user, self.chat, text=text))
+        return await self.send_update(
+            self.harness.fake.message_update(self.user, self.chat, text=text)
+        )
 
     async def send_content(self, **content: Any) -> list[Call]:
         """Send a non-text message: sticker=..., photo=..., voice=..."""
-        return await self.send_update(self.harness.fake.message_update(self.user, self.chat, **content))
+        return await self.send_update(
+            self.harness.fake.message_update(self.user, self.chat, **content)
+        )
 
     async def send_sticker(self) -> list[Call]:
         n = next(_sticker_ids)
-        sticker = {"file_id": f"st{n}", "file_unique_id": f"stu{n}", "type": "regular",
-                   "width": 512, "height": 512, "is_animated": False, "is_video": False}
+        sticker = {
+            "file_id": f"st{n}",
+            "file_unique_id": f"stu{n}",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
         return await self.send_content(sticker=sticker)
 
     async def press(self, label: str) -> list[Call]:
@@ -95,7 +108,11 @@ class Person:
         return self.last
 
     def latest_keyboard_message(self) -> dict[str, Any] | None:
-        messages = [m for (chat, _), m in self.harness.fake.messages.items() if chat == self.user_id and m.get("reply_markup")]
+        messages = [
+            m
+            for (chat, _), m in self.harness.fake.messages.items()
+            if chat == self.user_id and m.get("reply_markup")
+        ]
         return max(messages, key=lambda m: m["message_id"]) if messages else None
 
     def buttons(self) -> list[str]:
@@ -136,7 +153,9 @@ async def start_bot(fake: FakeTelegram, settings: Settings) -> AsyncIterator[Tel
         await app.initialize()
         await prepare(app)
         await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
+        )
         try:
             yield TelegramHarness(fake, app, settings)
         finally:

@@ -119,12 +119,16 @@ def test_scale_accepts_buttons_and_typed_numbers(engine: Engine) -> None:
     speaker = Speaker()
     start = engine.begin("compassion", speaker).state
     assert engine.advance(start, Answer(value="4"), speaker).state.answers["distress_before"] == 4
-    assert engine.advance(start, Answer(text=" 2/5 "), speaker).state.answers["distress_before"] == 2
+    assert (
+        engine.advance(start, Answer(text=" 2/5 "), speaker).state.answers["distress_before"] == 2
+    )
     out = engine.advance(start, Answer(text="9"), speaker)
     assert not out.accepted and "number on the scale" in out.replies[0].text
 
 
-def run_compassion(engine: Engine, situation: str, stuck: bool, before: str, after: str) -> list[Outcome]:
+def run_compassion(
+    engine: Engine, situation: str, stuck: bool, before: str, after: str
+) -> list[Outcome]:
     speaker = Speaker(profile={"situation": situation})
     outs = [engine.begin("compassion", speaker)]
     answers = [
@@ -139,7 +143,14 @@ def run_compassion(engine: Engine, situation: str, stuck: bool, before: str, aft
         answers += [Answer(text="May I be gentle with myself")]
     answers.append(Answer(value=after))
     for answer in answers:
-        outs.append(step(engine, outs[-1].state, speaker, **{k: v for k, v in vars(answer).items() if v is not None}))
+        outs.append(
+            step(
+                engine,
+                outs[-1].state,
+                speaker,
+                **{k: v for k, v in vars(answer).items() if v is not None},
+            )
+        )
     return outs
 
 
@@ -148,7 +159,11 @@ def test_self_compassion_break_saves_both_ratings(engine: Engine) -> None:
     effects = [e.data for o in outs for e in o.effects]
     assert {"record": "rating", "scale": "distress", "phase": "before", "value": 4} in effects
     assert {"record": "rating", "scale": "distress", "phase": "after", "value": 2} in effects
-    assert {"record": "statement", "kind": "self_kindness", "text": "May I be gentle with myself"} in effects
+    assert {
+        "record": "statement",
+        "kind": "self_kindness",
+        "text": "May I be gentle with myself",
+    } in effects
     everything = "\n".join(texts(o) for o in outs)
     assert "This is a moment of suffering" in everything
     assert "you are not to blame for someone else's actions" in everything
@@ -162,17 +177,26 @@ def test_stuck_user_is_asked_what_they_would_tell_a_friend(engine: Engine) -> No
     assert "What would you say to them?" in everything
     assert "<blockquote>You did nothing to deserve this</blockquote>" in everything
     assert "You are not responsible for anyone else's actions" in everything
-    assert "therapist or counsellor" in everything, "high distress after points to professional help"
+    assert "therapist or counsellor" in everything, (
+        "high distress after points to professional help"
+    )
 
 
 def test_reflective_listening_flags_a_mirror_that_argues_back(engine: Engine) -> None:
     speaker = Speaker()
     out = engine.begin("listen", speaker)
     out = step(engine, out.state, speaker, text="You never tell me where you are")
-    out = step(engine, out.state, speaker, text="What I hear you saying is that I never tell you, but I do")
+    out = step(
+        engine, out.state, speaker, text="What I hear you saying is that I never tell you, but I do"
+    )
     assert out.state.step == "mirror_check"
     assert "<b>but</b>" in texts(out)
-    out = step(engine, out.state, speaker, text="What I hear you saying is that I don't tell you where I am")
+    out = step(
+        engine,
+        out.state,
+        speaker,
+        text="What I hear you saying is that I don't tell you where I am",
+    )
     assert out.state.step == "validate"
     out = step(engine, out.state, speaker, text="It makes sense that you worry")
     assert out.state.step == "because", "a validation without 'because' is asked for its reason"

@@ -20,7 +20,9 @@ async def rows(harness: TelegramHarness, model: type) -> list:
         return list((await session.exec(select(model))).all())
 
 
-async def test_onboarding_stores_the_situation_and_suggests_a_path(telegram: TelegramHarness) -> None:
+async def test_onboarding_stores_the_situation_and_suggests_a_path(
+    telegram: TelegramHarness,
+) -> None:
     sam = telegram.person(1001)
     await sam.send("/start")
     assert "I'm Mend" in sam.text and "coach, not a therapist" in sam.text
@@ -36,7 +38,9 @@ async def test_onboarding_stores_the_situation_and_suggests_a_path(telegram: Tel
     assert "Thank you for being honest" in sam.text
     assert sam.buttons()[0] == "Reflective listening", "someone repairing is led to listening first"
     users = await rows(telegram, User)
-    assert [(u.external_id, u.situation, u.language_code) for u in users] == [("1001", "repairing", "en")]
+    assert [(u.external_id, u.situation, u.language_code) for u in users] == [
+        ("1001", "repairing", "en")
+    ]
 
 
 async def test_second_start_keeps_everything(telegram: TelegramHarness) -> None:
@@ -85,7 +89,10 @@ async def test_i_statement_seed_example_end_to_end(telegram_any_db: TelegramHarn
         ("istatement", "When this happens, I feel insecure, and I need to understand why.")
     ]
     runs = await rows(telegram_any_db, FlowRun)
-    assert {(r.flow, r.status) for r in runs} == {("onboarding", "completed"), ("istatement", "completed")}
+    assert {(r.flow, r.status) for r in runs} == {
+        ("onboarding", "completed"),
+        ("istatement", "completed"),
+    }
 
 
 async def test_pressed_keyboards_are_removed(telegram: TelegramHarness) -> None:

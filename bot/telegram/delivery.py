@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 from telegram import Bot, InputFile
 from telegram.constants import MessageLimit
@@ -74,11 +75,7 @@ async def _call(make_request: object) -> object:
         try:
             return await make_request()  # type: ignore[operator]
         except RetryAfter as exc:
-            delay = (
-                exc.retry_after.total_seconds()
-                if hasattr(exc.retry_after, "total_seconds")
-                else float(exc.retry_after)
-            )
+            delay = _seconds(exc.retry_after)
             log.warning("flood control: waiting %.1f s", delay)
             await asyncio.sleep(delay)
         except Forbidden as exc:
@@ -92,6 +89,10 @@ async def _call(make_request: object) -> object:
                 raise
             await asyncio.sleep(0.5 * 2**attempt)
     raise TimedOut("gave up after repeated flood waits")
+
+
+def _seconds(value: timedelta | float) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:

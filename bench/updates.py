@@ -1,0 +1,821 @@
+"""Updates per second, latency, CPU and memory of Mend over real python-telegram-bot.
+
+Run from the repository root: `python bench/updates.py [--users 200 --rounds 2]`.
+
+Each scenario uses three processes. This one orchestrates. A child serves the fake Bot API
+(tests/fake_telegram.py) and plays the users, each sending its next input only once the bot has
+answered the last (closed loop). Another child runs the bot: a bare echo bot, or Mend on SQLite
+or PostgreSQL, started as tests/telegram_harness.py:start_bot starts it. So the bot's CPU time
+and peak RSS are its own; heavy imports happen only in the child that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import logging
+import multiprocessing
+import os
+import pstats
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import SpawnContext
+
+    from telegram import Update
+    from telegram.ext import Application, ContextTypes
+
+    from bot.config import Settings
+    from tests.fake_telegram import FakeTelegram
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+POSTGRES_SERVER = os.environ.get(
+    "MEND_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+USER_BASE = 1_000_000  # measured users' Telegram ids start here
+WARMUP_BASE = 2_000_000  # warm-up users' ids, never measured
+NOTIFY_GROUP = 1_000_000  # a handler group after every real one: "this update is handled"
+STEP_TIMEOUT = 30.0
+START_TIMEOUT = 60.0
+RUN_TIMEOUT = 900.0
+CPU_RATIO_TARGET = 2.0
+SQLITE_RATE_TARGET = 300.0
+
+DRAFTS = (
+    "You never listen to me and it's all your fault.",
+    "I was scared when you didn't come home and didn't call.",
+    "Every time you go out I lie awake.",
+)
+OBSERVATIONS = (
+    "you came home at midnight without texting",
+    "you left the party without telling me",
+    "your phone buzzed late on Friday and you turned it over",
+)
+FEELINGS = ("hurt", "lonely", "sad")
+NEEDS = ("to know you are safe", "honesty about where you are", "reassurance")
+
+
+class Step(NamedTuple):
+    """One input of a simulated user: typed text or a command, or a button pressed by label."""
+
+    kind: str  # "text" or "button"
+    value: str
+
+
+def script(user_id: int, rounds: int) -> list[Step]:
+    """Onboarding, then `rounds` I-statements saved; wording varies from user to user."""
+    pick = user_id % 3
+    exercise = [
+        Step("text", "/istatement"),
+        Step("text", DRAFTS[pick]),
+        Step("text", OBSERVATIONS[pick]),
+        Step("button", FEELINGS[pick]),
+        Step("text", NEEDS[pick]),
+        Step("button", "Skip"),
+        Step("button", "Save it"),
+    ]
+    return [Step("text", "/start"), Step("button", "I was hurt"), *exercise * rounds]
+
+
+def cpu_seconds() -> float:
+    """User plus system CPU time of this process so far, all threads included."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(sorted_values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile of already sorted values; NaN for none."""
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+# ----- the fake Bot API and the simulated users (fake process) -----
+
+
+@dataclass
+class Record:
+    """One update as the fake saw it: delivered, first answered, fully handled (monotonic s)."""
+
+    chat_id: int
+    delivered: float | None = None
+    replied: float | None = None
+    done: float | None = None
+
+
+@dataclass
+class RunStats:
+    """One closed-loop run, measured in the fake process."""
+
+    updates: int
+    seconds: float
+    reply_ms: tuple[float, float]  # p50, p99 from delivery to the first message sent back
+    turn_ms: tuple[float, float]  # p50, p99 from delivery to the update being fully handled
+    unanswered: int
+    api_calls: int
+    fake_cpu: float
+    errors: list[str] = field(default_factory=list)
+
+
+def summarise(
+    records: Sequence[Record], seconds: float, api_calls: int, fake_cpu: float, errors: list[str]
+) -> RunStats:
+    """Percentiles and counts for one run."""
+    reply = sorted(
+        (r.replied - r.delivered) * 1000
+        for r in records
+        if r.replied is not None and r.delivered is not None
+    )
+    turn = sorted(
+        (r.done - r.delivered) * 1000
+        for r in records
+        if r.done is not None and r.delivered is not None
+    )
+    return RunStats(
+        updates=len(records),
+        seconds=seconds,
+        reply_ms=(percentile(reply, 0.5), percentile(reply, 0.99)),
+        turn_ms=(percentile(turn, 0.5), percentile(turn, 0.99)),
+        unanswered=sum(r.replied is None for r in records),
+        api_calls=api_calls,
+        fake_cpu=fake_cpu,
+        errors=errors,
+    )
+
+
+class LoadGenerator:
+    """Plays Telegram users against a FakeTelegram and times every update they send."""
+
+    def __init__(self, fake: FakeTelegram, done: Connection) -> None:
+        self.fake = fake
+        self.done = done
+        self.records: dict[int, Record] = {}
+        self.in_flight: dict[int, int] = {}  # chat id -> the update it awaits an answer to
+        self.waiters: dict[int, asyncio.Future[None]] = {}
+        self.keyboards: dict[int, dict[str, Any]] = {}  # chat id -> latest message with buttons
+        self.last_message: dict[int, dict[str, Any]] = {}
+        self._tap_fake()
+        asyncio.get_running_loop().add_reader(done.fileno(), self._drain_done)
+
+    def _tap_fake(self) -> None:
+        """Hook getUpdates (delivery times) and message storage (replies, keyboards)."""
+        get_updates, store_message = self.fake._api_getUpdates, self.fake._store_message
+
+        async def tapped_get_updates(params: dict[str, Any]) -> Any:
+            updates = await get_updates(params)
+            self._on_delivered(updates)
+            return updates
+
+        def tapped_store_message(params: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+            message = store_message(params, body)
+            self._on_reply(message)
+            return message
+
+        self.fake._api_getUpdates = tapped_get_updates  # type: ignore[method-assign]
+        self.fake._store_message = tapped_store_message  # type: ignore[method-assign]
+
+    def close(self) -> None:
+        """Stop listening for completion notices."""
+        asyncio.get_running_loop().remove_reader(self.done.fileno())
+
+    def _on_delivered(self, updates: list[dict[str, Any]]) -> None:
+        now = time.monotonic()
+        for update in updates:
+            record = self.records.get(update["update_id"])
+            if record is not None and record.delivered is None:
+                record.delivered = now
+
+    def _on_reply(self, message: dict[str, Any]) -> None:
+        chat_id = message["chat"]["id"]
+        self.last_message[chat_id] = message
+        if message.get("reply_markup"):
+            self.keyboards[chat_id] = message
+        record = self.records.get(self.in_flight.get(chat_id, 0))
+        if record is not None and record.replied is None:
+            record.replied = time.monotonic()
+
+    def _drain_done(self) -> None:
+        """Completion notices from the bot process: 8-byte update ids."""
+        while self.done.poll():
+            update_id = int.from_bytes(self.done.recv_bytes(), "little")
+            record = self.records.get(update_id)
+            if record is not None:
+                record.done = time.monotonic()
+            waiter = self.waiters.pop(update_id, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
+
+    async def run(self, user_ids: list[int], rounds: int, mode: str) -> RunStats:
+        """Every user plays its script concurrently; the stats cover this run only."""
+        self.records.clear()
+        self.fake.calls.clear()
+        began_cpu, began = cpu_seconds(), time.monotonic()
+        outcomes = await asyncio.gather(
+            *(self._play(uid, script(uid, rounds), mode) for uid in user_ids),
+            return_exceptions=True,
+        )
+        seconds = time.monotonic() - began
+        errors = [str(o) for o in outcomes if isinstance(o, BaseException)]
+        records = list(self.records.values())
+        return summarise(records, seconds, len(self.fake.calls), cpu_seconds() - began_cpu, errors)
+
+    async def _play(self, user_id: int, steps: list[Step], mode: str) -> None:
+        for number, step in enumerate(steps, 1):
+            try:
+                await self._send(user_id, self._update_for(user_id, step, mode))
+            except Exception as exc:
+                problem = f"{type(exc).__name__} {exc}".strip()
+                raise RuntimeError(f"user {user_id}, step {number} {step}: {problem}") from exc
+
+    async def _send(self, chat_id: int, update: dict[str, Any]) -> None:
+        """Push one update and wait until the bot has fully handled it."""
+        update_id = self.fake.push(update)
+        self.records[update_id] = Record(chat_id)
+        self.in_flight[chat_id] = update_id
+        waiter = asyncio.get_running_loop().create_future()
+        self.waiters[update_id] = waiter
+        try:
+            await asyncio.wait_for(waiter, STEP_TIMEOUT)
+        finally:
+            self.waiters.pop(update_id, None)
+
+    def _update_for(self, user_id: int, step: Step, mode: str) -> dict[str, Any]:
+        user = {"id": user_id, "is_bot": False, "first_name": "Sam", "language_code": "en"}
+        if step.kind == "text":
+            chat = {"id": user_id, "type": "private", "first_name": "Sam"}
+            return self.fake.message_update(user, chat, text=step.value)
+        data, message = self._button(user_id, step.value, mode)
+        return self.fake.callback_update(user, data, dict(message) if message else None)
+
+    def _button(self, chat_id: int, label: str, mode: str) -> tuple[str, dict[str, Any] | None]:
+        """The data of the button with this label on the bot's latest keyboard in the chat."""
+        if mode == "echo":  # the echo bot sends no keyboards: press a made-up button
+            return f"echo|{label}", self.last_message.get(chat_id)
+        message = self.keyboards.get(chat_id) or {}
+        for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+            for button in row:
+                if button["text"] == label:
+                    return button["callback_data"], message
+        raise LookupError(f"no button {label!r} on the latest keyboard")
+
+
+def fake_process(control: Connection, done: Connection) -> None:
+    """Child process: serve the fake Bot API and run the users the orchestrator asks for."""
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(_serve_fake(control, done))
+
+
+async def _serve_fake(control: Connection, done: Connection) -> None:
+    from tests.fake_telegram import FakeTelegram
+
+    fake = FakeTelegram()
+    await fake.start()
+    fake.max_poll_wait = 0.2  # as tests/telegram_harness.py:start_bot sets it
+    load = LoadGenerator(fake, done)
+    control.send((fake.url, fake.token))
+    try:
+        while (request := await asyncio.to_thread(control.recv)) is not None:
+            control.send(await load.run(*request))
+    finally:
+        load.close()
+        await fake.stop()
+
+
+# ----- the bots (bot process) -----
+
+
+@dataclass(frozen=True)
+class BotJob:
+    """Which bot to run, against which fake, on which database."""
+
+    kind: str  # "echo" or "mend"
+    api_url: str
+    token: str
+    database_url: str
+    data_dir: str
+    concurrency: int
+    profile: str | None = None
+
+
+@dataclass(frozen=True)
+class BotUsage:
+    """The bot process's CPU time over the measured run, and its peak memory."""
+
+    cpu_seconds: float
+    peak_rss_mb: float
+
+
+def bot_process(control: Connection, job: BotJob, done: Connection) -> None:
+    """Child process: run one bot until told to stop, measuring its own CPU and memory."""
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(_serve_bot(job, control, done))
+
+
+async def _serve_bot(job: BotJob, control: Connection, done: Connection) -> None:
+    async with running_bot(job, done) as application:
+        control.send("ready")
+        began = 0.0
+        profiler: cProfile.Profile | None = None
+        while (command := await asyncio.to_thread(control.recv)) is not None:
+            if command == "begin":
+                profiler = cProfile.Profile() if job.profile else None
+                began = cpu_seconds()
+                if profiler:
+                    profiler.enable()
+                control.send(None)
+            elif command == "end":
+                used = cpu_seconds() - began
+                if profiler and job.profile:
+                    profiler.disable()
+                    write_profile(profiler, job.profile)
+                control.send(BotUsage(used, peak_rss_mb()))
+            elif command == "verify":
+                control.send(await saved_statements(application))
+
+
+@asynccontextmanager
+async def running_bot(job: BotJob, done: Connection) -> AsyncIterator[Application]:
+    """The echo bot or Mend, polling the fake as tests/telegram_harness.py:start_bot does."""
+    from telegram import Update
+    from telegram.ext import TypeHandler
+
+    async with AsyncExitStack() as stack:
+        application = await build_bot(job, stack)
+        application.add_handler(TypeHandler(Update, notifier(done)), group=NOTIFY_GROUP)
+        await application.initialize()
+        if job.kind == "mend":
+            from bot.telegram.application import prepare
+
+            await prepare(application)
+        await application.start()
+        await application.updater.start_polling(  # type: ignore[union-attr]
+            poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
+        )
+        try:
+            yield application
+        finally:
+            await application.updater.stop()  # type: ignore[union-attr]
+            await application.stop()
+            await application.shutdown()
+
+
+async def build_bot(job: BotJob, stack: AsyncExitStack) -> Application:
+    """Mend's own Application with an open coach, or the echo bot."""
+    if job.kind == "echo":
+        return build_echo_application(job)
+    from bot.runtime import open_coach
+    from bot.telegram.application import build_application
+
+    settings = mend_settings(job)
+    coach = await stack.enter_async_context(open_coach(settings))
+    return build_application(settings, coach)
+
+
+def mend_settings(job: BotJob) -> Settings:
+    """Settings as a deployment would set them, pointed at the fake and the bench database."""
+    from bot.config import Settings
+
+    return Settings(
+        telegram_bot_token=job.token,  # type: ignore[arg-type]
+        telegram_api_url=job.api_url,  # type: ignore[arg-type]
+        database_url=job.database_url,
+        mend_data_dir=Path(job.data_dir),
+        mend_max_concurrent_updates=job.concurrency,
+        log_level="WARNING",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+def build_echo_application(job: BotJob) -> Application:
+    """A bare PTB bot with Mend's defaults and update processor: it repeats what it gets."""
+    from telegram import LinkPreviewOptions
+    from telegram.constants import ParseMode
+    from telegram.ext import (
+        ApplicationBuilder,
+        CallbackQueryHandler,
+        Defaults,
+        MessageHandler,
+        filters,
+    )
+
+    from bot.telegram.processor import PerChatUpdateProcessor
+
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+    application = (
+        ApplicationBuilder()
+        .token(job.token)
+        .base_url(f"{job.api_url}/bot")
+        .base_file_url(f"{job.api_url}/file/bot")
+        .defaults(defaults)
+        .concurrent_updates(PerChatUpdateProcessor(job.concurrency))
+        .build()
+    )
+    application.add_handler(CallbackQueryHandler(echo_button))
+    application.add_handler(MessageHandler(filters.TEXT, echo_text))
+    return application
+
+
+async def echo_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the text back."""
+    message = update.effective_message
+    if message is not None and message.text:
+        await context.bot.send_message(message.chat_id, message.text)
+
+
+async def echo_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop the spinner and send the button's data back."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    chat_id = update.effective_chat.id if update.effective_chat else query.from_user.id
+    await context.bot.send_message(chat_id, query.data or "?")
+
+
+def notifier(done: Connection) -> Callable[[Update, object], Any]:
+    """A last-group handler that tells the fake process an update is fully handled."""
+
+    async def notify(update: Update, _context: object) -> None:
+        done.send_bytes(update.update_id.to_bytes(8, "little"))
+
+    return notify
+
+
+async def saved_statements(application: Application) -> dict[str, int]:
+    """Saved I-statements per Telegram user id, from Mend's database."""
+    from sqlalchemy import and_, func
+    from sqlmodel import col, select
+
+    from bot.store.models import Statement, User
+
+    joined = and_(Statement.user_id == User.id, Statement.kind == "istatement")
+    query = (
+        select(User.external_id, func.count(col(Statement.id)))
+        .outerjoin(Statement, joined)
+        .group_by(User.external_id)
+    )
+    async with application.bot_data["coach"].database.transaction() as session:
+        return {external_id: count for external_id, count in await session.exec(query)}
+
+
+def write_profile(profiler: cProfile.Profile, path: str) -> None:
+    """The raw stats to PATH.prof, and the top functions by own and cumulative time to PATH."""
+    profiler.dump_stats(f"{path}.prof")
+    with Path(path).open("w") as out:
+        stats = pstats.Stats(profiler, stream=out).strip_dirs()
+        stats.sort_stats("tottime").print_stats(40)
+        stats.sort_stats("cumulative").print_stats(60)
+
+
+# ----- the orchestrator (this process) -----
+
+
+class Child:
+    """A spawned process and our end of its control pipe."""
+
+    def __init__(
+        self, context: SpawnContext, name: str, target: Callable[..., None], *args: object
+    ) -> None:
+        self.name = name
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(target=target, name=name, args=(theirs, *args), daemon=True)
+        self.process.start()
+        theirs.close()
+
+    def receive(self, timeout: float) -> Any:
+        """The child's next message; it is an error for it to die or dawdle."""
+        if not self.conn.poll(timeout):
+            raise TimeoutError(f"the {self.name} process gave no answer in {timeout:.0f} s")
+        try:
+            return self.conn.recv()
+        except EOFError:
+            raise RuntimeError(f"the {self.name} process died") from None
+
+    def ask(self, message: object, timeout: float) -> Any:
+        """Send a request and wait for the answer."""
+        self.conn.send(message)
+        return self.receive(timeout)
+
+    def close(self) -> None:
+        """Ask the child to stop, and make sure it does."""
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.process.join(30)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        self.conn.close()
+
+
+@dataclass
+class Result:
+    """One scenario's numbers and whatever went wrong in it."""
+
+    label: str
+    stats: RunStats
+    usage: BotUsage
+    problems: list[str]
+    profiled: bool = False
+
+    @property
+    def cpu_per_update(self) -> float:
+        return self.usage.cpu_seconds / max(1, self.stats.updates)
+
+    @property
+    def rate(self) -> float:
+        return self.stats.updates / self.stats.seconds
+
+
+def run_scenario(
+    label: str, kind: str, database_url: str | None, options: argparse.Namespace
+) -> Result:
+    """Start a fake and a bot, warm up, measure, verify, stop both."""
+    context = multiprocessing.get_context("spawn")
+    done_reader, done_writer = context.Pipe(duplex=False)
+    fake = Child(context, "fake", fake_process, done_reader)
+    done_reader.close()
+    try:
+        api_url, token = fake.receive(START_TIMEOUT)
+        with tempfile.TemporaryDirectory(prefix="mend-bench-") as data_dir:
+            profile = options.profile if kind == "mend" and database_url is None else None
+            url = database_url or f"sqlite:///{Path(data_dir) / 'mend.db'}"
+            job = BotJob(kind, api_url, token, url, data_dir, options.concurrency, profile)
+            bot = Child(context, "bot", bot_process, job, done_writer)
+            done_writer.close()
+            try:
+                result = measure(label, kind, fake, bot, options)
+            finally:
+                bot.close()
+    finally:
+        fake.close()
+    result.profiled = profile is not None
+    return result
+
+
+def measure(label: str, kind: str, fake: Child, bot: Child, options: argparse.Namespace) -> Result:
+    """Warm up with users of their own, then measure the main users; check what they did."""
+    bot.receive(START_TIMEOUT)
+    mode = "echo" if kind == "echo" else "mend"
+    warm_ids = list(range(WARMUP_BASE, WARMUP_BASE + options.warmup))
+    user_ids = list(range(USER_BASE, USER_BASE + options.users))
+    warm = fake.ask((warm_ids, options.rounds, mode), RUN_TIMEOUT) if warm_ids else None
+    bot.ask("begin", START_TIMEOUT)
+    stats: RunStats = fake.ask((user_ids, options.rounds, mode), RUN_TIMEOUT)
+    usage: BotUsage = bot.ask("end", START_TIMEOUT)
+    problems = run_problems("warm-up", warm) + run_problems("measured run", stats)
+    if kind == "mend":
+        counts = bot.ask("verify", START_TIMEOUT)
+        problems += statement_problems(counts, [*warm_ids, *user_ids], options.rounds)
+    return Result(label, stats, usage, problems)
+
+
+def run_problems(phase: str, stats: RunStats | None) -> list[str]:
+    """Users that got stuck, and updates the bot never answered."""
+    if stats is None:
+        return []
+    problems = [f"{phase}: {error}" for error in stats.errors[:5]]
+    if len(stats.errors) > 5:
+        problems.append(f"{phase}: ... {len(stats.errors)} users failed in all")
+    if stats.unanswered:
+        problems.append(f"{phase}: {stats.unanswered} updates got no message back")
+    return problems
+
+
+def statement_problems(counts: dict[str, int], user_ids: list[int], rounds: int) -> list[str]:
+    """Every simulated user must have exactly `rounds` saved I-statements."""
+    wrong = [uid for uid in user_ids if counts.get(str(uid), 0) != rounds]
+    if not wrong:
+        return []
+    examples = ", ".join(f"{uid}: {counts.get(str(uid), 0)}" for uid in wrong[:5])
+    return [
+        f"{len(wrong)} of {len(user_ids)} users do not have {rounds} saved I-statements "
+        f"in the database ({examples})"
+    ]
+
+
+async def _postgres(server_url: str, sql: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(server_url, timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str | None]:
+    """A fresh database on the server, dropped on exit; None if the server is unreachable."""
+    name = f"mend_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        asyncio.run(_postgres(server_url, f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        print(
+            f"PostgreSQL SKIPPED: cannot create a database at {server_url}: "
+            f"{type(exc).__name__}: {exc}"
+        )
+        yield None
+        return
+    try:
+        yield f"{server_url.rsplit('/', 1)[0]}/{name}"
+    finally:
+        asyncio.run(_postgres(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def timed(label: str, run: Callable[[], Result]) -> Result:
+    """Run one scenario, saying how long it took."""
+    print(f"  {label} ...", end="", flush=True)
+    began = time.monotonic()
+    result = run()
+    status = "ok" if not result.problems else "FAILED"
+    print(f" {status} ({time.monotonic() - began:.1f} s)", flush=True)
+    return result
+
+
+def run_all(options: argparse.Namespace) -> list[Result]:
+    """The echo bot, Mend on SQLite, and Mend on PostgreSQL if it is reachable."""
+    results = [
+        timed("echo bot", lambda: run_scenario("echo bot", "echo", None, options)),
+        timed("Mend, SQLite", lambda: run_scenario("Mend, SQLite", "mend", None, options)),
+    ]
+    if options.no_postgres:
+        print("PostgreSQL SKIPPED: --no-postgres")
+        return results
+    with postgres_database(options.postgres) as url:
+        if url is not None:
+            label = "Mend, PostgreSQL"
+            results.append(timed(label, lambda: run_scenario(label, "mend", url, options)))
+    return results
+
+
+TABLE = (
+    ("scenario", 18, "{}"),
+    ("updates", 8, "{:d}"),
+    ("upd/s", 8, "{:.0f}"),
+    ("p50 ms", 7, "{:.1f}"),
+    ("p99 ms", 7, "{:.1f}"),
+    ("turn p99", 9, "{:.1f}"),
+    ("CPU s", 7, "{:.2f}"),
+    ("CPU ms/upd", 11, "{:.3f}"),
+    ("RSS MB", 7, "{:.0f}"),
+    ("calls/upd", 10, "{:.2f}"),
+    ("fake CPU", 9, "{:.0%}"),
+)
+
+
+def table_row(result: Result) -> list[object]:
+    """The values for one line of the table, in TABLE's order."""
+    stats = result.stats
+    return [
+        result.label + (" *" if result.profiled else ""),
+        stats.updates,
+        result.rate,
+        stats.reply_ms[0],
+        stats.reply_ms[1],
+        stats.turn_ms[1],
+        result.usage.cpu_seconds,
+        result.cpu_per_update * 1000,
+        result.usage.peak_rss_mb,
+        stats.api_calls / max(1, stats.updates),
+        stats.fake_cpu / stats.seconds,
+    ]
+
+
+def table_line(cells: Sequence[str]) -> str:
+    """Cells padded to TABLE's widths: the first left-aligned, the rest right-aligned."""
+    widths = [width for _, width, _ in TABLE]
+    first, *rest = zip(cells, widths, strict=True)
+    return "  ".join([f"{first[0]:<{first[1]}}", *(f"{c:>{w}}" for c, w in rest)])
+
+
+def print_table(results: list[Result]) -> None:
+    """One line per scenario."""
+    print(table_line([name for name, _, _ in TABLE]))
+    for result in results:
+        values = zip(TABLE, table_row(result), strict=True)
+        print(table_line([fmt.format(value) for (_, _, fmt), value in values]))
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def print_targets(results: list[Result]) -> None:
+    """Mend's CPU per update against the echo bot's, and its rate on SQLite."""
+    echo = next(r for r in results if r.label == "echo bot")
+    target = f"target: at most {CPU_RATIO_TARGET:.0f}x"
+    print(f"\nMend's CPU per update / the echo bot's ({target}):")
+    for result in results:
+        if result is not echo:
+            ratio = result.cpu_per_update / echo.cpu_per_update
+            print(f"  {result.label:<18} {ratio:5.2f}x   {verdict(ratio <= CPU_RATIO_TARGET)}")
+    sqlite = next((r for r in results if r.label == "Mend, SQLite"), None)
+    if sqlite is not None:
+        ok = sqlite.rate >= SQLITE_RATE_TARGET
+        print(
+            f"Mend on SQLite: {sqlite.rate:.0f} updates/s "
+            f"(target: at least {SQLITE_RATE_TARGET:.0f})   {verdict(ok)}"
+        )
+
+
+def print_report(results: list[Result], options: argparse.Namespace) -> None:
+    """The table, the targets, and every problem, loudly."""
+    print()
+    print_table(results)
+    print(
+        "\nupd/s: wall clock over the measured run. p50/p99 ms: getUpdates delivery -> first "
+        "message back.\nturn p99: delivery -> update fully handled. CPU: bot process only "
+        "(user+sys, all threads;\nthe PostgreSQL server's own CPU is not counted). RSS: bot "
+        "process peak. fake CPU: the fake\nprocess's share of one core (near 100% would make "
+        "it the bottleneck)."
+    )
+    if any(r.profiled for r in results):
+        print(f"* profiled with cProfile (numbers inflated); report in {options.profile}")
+    print_targets(results)
+    problems = [(r.label, p) for r in results for p in r.problems]
+    if problems:
+        print("\n" + "!" * 72)
+        for label, problem in problems:
+            print(f"FAILED [{label}]: {problem}")
+        print("!" * 72)
+    else:
+        total = options.users + options.warmup
+        print(
+            f"\nChecked: every update was answered, and all {total} Mend users have "
+            f"{options.rounds} saved I-statement(s) in each database."
+        )
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200, help="simulated users (default 200)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="I-statements each user writes after onboarding (default 2)",
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=20, help="extra users run first, not measured (default 20)"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=64,
+        help="PerChatUpdateProcessor limit, both bots (default 64)",
+    )
+    parser.add_argument(
+        "--postgres",
+        default=POSTGRES_SERVER,
+        help="PostgreSQL server URL to create the bench database on",
+    )
+    parser.add_argument("--no-postgres", action="store_true", help="skip PostgreSQL")
+    parser.add_argument(
+        "--profile", metavar="PATH", help="cProfile the bot during Mend's SQLite run; text to PATH"
+    )
+    options = parser.parse_args(argv)
+    if options.users < 1 or options.rounds < 1 or options.warmup < 0:
+        parser.error("--users and --rounds must be at least 1, --warmup at least 0")
+    return options
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every scenario and print the report; non-zero if anything went wrong."""
+    options = parse_args(argv)
+    inputs = len(script(0, options.rounds))
+    print(
+        f"Mend update benchmark: {options.users} users x {inputs} inputs each "
+        f"(onboarding + {options.rounds} I-statement(s)), concurrency {options.concurrency}, "
+        f"{options.warmup} warm-up users; {os.cpu_count()} CPUs"
+    )
+    results = run_all(options)
+    print_report(results, options)
+    return 1 if any(r.problems for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
