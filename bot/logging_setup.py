@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from typing import TextIO
 
 # Libraries that log request URLs (with the token) or whole updates (with user text) at
 # INFO or DEBUG are held at WARNING whatever LOG_LEVEL says.
@@ -50,9 +51,9 @@ def _describe(arg: object) -> object:
     return arg
 
 
-def setup_logging(level: int, secrets: tuple[str, ...] = ()) -> None:
+def setup_logging(level: int, secrets: tuple[str, ...] = (), stream: TextIO | None = None) -> None:
     """Configure the root logger once, with the privacy filter on its handler."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(PrivacyFilter(secrets))
     root = logging.getLogger()

@@ -124,13 +124,19 @@ async def telegram(
 
 
 @pytest.fixture
-async def telegram_any_db(
-    fake: FakeTelegram, database_url: str, tmp_path: Path
-) -> AsyncIterator[TelegramHarness]:
-    """The real Application on SQLite and on PostgreSQL."""
+async def clean_database_url(database_url: str) -> str:
+    """A database URL whose schema is current and empty (PostgreSQL is shared per session)."""
     if not database_url.startswith("sqlite"):
         db = Database(async_database_url(database_url))
         await empty_schema(db)
         await db.dispose()
-    async with start_bot(fake, bot_settings(fake, database_url, tmp_path)) as harness:
+    return database_url
+
+
+@pytest.fixture
+async def telegram_any_db(
+    fake: FakeTelegram, clean_database_url: str, tmp_path: Path
+) -> AsyncIterator[TelegramHarness]:
+    """The real Application on SQLite and on PostgreSQL."""
+    async with start_bot(fake, bot_settings(fake, clean_database_url, tmp_path)) as harness:
         yield harness

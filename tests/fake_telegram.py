@@ -77,6 +77,7 @@ class FakeTelegram:
         self._message_ids = itertools.count(1)
         self._new_update = asyncio.Event()
         self._polled = asyncio.Event()
+        self._stored = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -230,6 +231,7 @@ class FakeTelegram:
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[(chat_id, message["message_id"])] = message
+        self._stored.set()
         return message
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -263,6 +265,14 @@ class FakeTelegram:
             while self.acked_offset <= self.pushed_update_id:
                 self._polled.clear()
                 await self._polled.wait()
+
+    async def wait_for_sent(self, chat_id: int, count: int, within: float = 20.0) -> list[Call]:
+        """Wait until a chat has received `count` messages in all (for a bot in another process)."""
+        async with asyncio.timeout(within):
+            while len(self.sent(chat_id)) < count:
+                self._stored.clear()
+                await self._stored.wait()
+        return self.sent(chat_id)
 
     def message_update(
         self, user: dict[str, Any], chat: dict[str, Any], **content: Any

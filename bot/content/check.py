@@ -137,7 +137,7 @@ def _sample_context(flow: Flow, content: Content, situation: str | None) -> dict
         if step.ask:
             name = step.store or step_id
             answers[name] = 3 if step.ask.kind == "scale" else SAMPLE_TEXT
-            if step.analyse:
+            if step.analyse in content.analyst.analyses:
                 analysis[name] = content.analyst.analyse(step.analyse, SAMPLE_TEXT)
     for name in flow.stored_names():
         answers.setdefault(name, SAMPLE_TEXT)

@@ -45,6 +45,16 @@ class Coach:
             target = started if turn.effects_run == "started" else run
             for effect in turn.effects:
                 session.add(repository.record(user.id, target.id if target else None, effect))
+        active = turn.started or turn.current or repository.state_of(run)
+        log.debug(
+            "user %s: %s input -> %s/%s, %d replies, %d records",
+            user.id,
+            incoming.kind,
+            active.flow if active else "-",
+            active.step if active else "-",
+            len(turn.replies),
+            len(turn.effects),
+        )
         return turn.replies
 
     def _apply_profile(self, user: User, turn: Turn, incoming: Incoming) -> None:

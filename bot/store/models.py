@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.store.types import JSONText, utcnow
 
 
 def _timestamp(**kwargs: Any) -> Any:
-    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), **kwargs)
+    """An aware UTC timestamp (SQLModel maps `datetime` to its UTCDateTime type)."""
+    return Field(default_factory=utcnow, **kwargs)
 
 
 class User(SQLModel, table=True):

@@ -84,9 +84,10 @@ async def _call(make_request: object) -> object:
             if "chat not found" in str(exc).lower():
                 raise ChatUnreachable from exc
             raise
-        except (TimedOut, NetworkError):
+        except (TimedOut, NetworkError) as exc:
             if attempt == ATTEMPTS:
                 raise
+            log.warning("Bot API call failed (%s), retry %d", type(exc).__name__, attempt)
             await asyncio.sleep(0.5 * 2**attempt)
     raise TimedOut("gave up after repeated flood waits")
 

@@ -18,7 +18,7 @@ target_metadata = SQLModel.metadata
 def _render_item(kind: str, obj: Any, _context: Any) -> str | Literal[False]:
     """Write our TypeDecorators as their plain SQL type, so migrations never import app code."""
     if kind == "type" and isinstance(obj, TypeDecorator):
-        return f"sa.{type(obj.impl_instance).__name__}()"
+        return f"sa.{obj.impl_instance!r}"
     return False
 
 

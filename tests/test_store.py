@@ -1,0 +1,131 @@
+"""The store on SQLite and PostgreSQL: migrations, persistence, redelivery, cascades."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlmodel import SQLModel, select
+
+from bot.config import async_database_url
+from bot.content.bundle import Content
+from bot.core.service import Coach
+from bot.messages import Incoming
+from bot.store.database import Database
+from bot.store.migrate import current_revision, head_revision, upgrade
+from bot.store.models import FlowRun, Rating, Statement, User
+
+
+def said(user: str, kind: str, value: str, seq: int | None = None) -> Incoming:
+    return Incoming("telegram", user, kind, value, seq=seq)  # type: ignore[arg-type]
+
+
+async def test_upgrade_creates_every_table_and_is_idempotent(database: Database) -> None:
+    await upgrade(database)
+    assert await current_revision(database) == head_revision()
+    async with database.engine.connect() as connection:
+        tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+    assert {t.name for t in SQLModel.metadata.sorted_tables} <= tables
+
+
+async def test_migrations_match_the_models(database: Database) -> None:
+    def differences(connection: object) -> list:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})  # type: ignore[arg-type]
+        return compare_metadata(context, SQLModel.metadata)
+
+    async with database.engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
+
+
+async def test_two_instances_upgrade_a_fresh_database_together(database_url: str) -> None:
+    if not database_url.startswith("sqlite"):
+        db = Database(async_database_url(database_url))
+        async with db.engine.begin() as connection:
+            names = ", ".join(
+                [*(t.name for t in SQLModel.metadata.sorted_tables), "alembic_version"]
+            )
+            await connection.execute(text(f"DROP TABLE IF EXISTS {names} CASCADE"))
+        await db.dispose()
+    first, second = (
+        Database(async_database_url(database_url)),
+        Database(async_database_url(database_url)),
+    )
+    await asyncio.gather(upgrade(first), upgrade(second))
+    assert await current_revision(first) == head_revision()
+    await first.dispose()
+    await second.dispose()
+
+
+async def test_a_turn_is_committed_and_a_new_process_resumes_it(
+    database: Database, content: Content
+) -> None:
+    coach = Coach(content, database)
+    await coach.handle(said("1", "command", "start"))
+    await coach.handle(said("1", "button", "s|onboarding|0|healing"))
+    await coach.handle(said("1", "command", "istatement"))
+    await coach.handle(said("1", "text", "You never listen"))
+    restarted = Coach(
+        content, Database(str(database.engine.url.render_as_string(hide_password=False)))
+    )
+    replies = await restarted.handle(said("1", "text", "this happens"))
+    assert "The feeling" in replies[0].text
+    await restarted.database.dispose()
+    async with database.transaction() as session:
+        user = (await session.exec(select(User))).one()
+        run = (await session.exec(select(FlowRun).where(FlowRun.flow == "istatement"))).one()
+    assert user.situation == "healing"
+    assert (run.step, run.seq) == ("feeling", 2)
+    assert run.state["answers"] == {"draft": "You never listen", "observation": "this happens"}
+
+
+async def test_a_redelivered_update_is_not_applied_twice(
+    database: Database, content: Content
+) -> None:
+    coach = Coach(content, database)
+    await coach.handle(said("2", "command", "istatement", seq=10))
+    first = await coach.handle(said("2", "text", "You never listen", seq=11))
+    again = await coach.handle(said("2", "text", "You never listen", seq=11))
+    assert first and again == []
+    async with database.transaction() as session:
+        run = (await session.exec(select(FlowRun))).one()
+    assert (run.step, run.seq, run.last_update_id) == ("observation", 1, 11)
+
+
+async def test_deleting_a_user_removes_all_their_rows(database: Database, content: Content) -> None:
+    coach = Coach(content, database)
+    for incoming in [
+        said("3", "command", "compassion"),
+        said("3", "button", "s|compassion|0|4"),
+        said("3", "text", "It hurts"),
+    ]:
+        await coach.handle(incoming)
+    await coach.handle(said("4", "command", "start"))
+    async with database.transaction() as session:
+        user = (await session.exec(select(User).where(User.external_id == "3"))).one()
+        await session.delete(user)
+    async with database.transaction() as session:
+        remaining = {
+            model.__name__: {row.user_id for row in (await session.exec(select(model))).all()}
+            for model in (FlowRun, Rating, Statement)
+        }
+        users = (await session.exec(select(User))).all()
+    assert [u.external_id for u in users] == ["4"]
+    assert remaining == {"FlowRun": {users[0].id}, "Rating": set(), "Statement": set()}
+
+
+async def test_concurrent_first_messages_create_one_user(
+    database: Database, content: Content
+) -> None:
+    coaches = [Coach(content, database) for _ in range(2)]
+    await asyncio.gather(*(c.handle(said("5", "command", "help")) for c in coaches))
+    async with database.transaction() as session:
+        assert len((await session.exec(select(User).where(User.external_id == "5"))).all()) == 1
+
+
+async def test_datetimes_are_timezone_aware(database: Database, content: Content) -> None:
+    await Coach(content, database).handle(said("6", "command", "help"))
+    async with database.transaction() as session:
+        user = (await session.exec(select(User))).one()
+    assert user.created_at.tzinfo is not None
