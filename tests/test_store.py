@@ -129,3 +129,18 @@ async def test_datetimes_are_timezone_aware(database: Database, content: Content
     async with database.transaction() as session:
         user = (await session.exec(select(User))).one()
     assert user.created_at.tzinfo is not None
+
+
+async def test_a_run_whose_step_was_removed_is_closed_gently(
+    database: Database, content: Content
+) -> None:
+    coach = Coach(content, database)
+    await coach.handle(said("7", "command", "istatement"))
+    async with database.transaction() as session:
+        run = (await session.exec(select(FlowRun))).one()
+        run.step = "a_step_since_removed"
+        session.add(run)
+    replies = await coach.handle(said("7", "text", "hello"))
+    assert "not a chat partner" in replies[0].text
+    async with database.transaction() as session:
+        assert (await session.exec(select(FlowRun))).one().status == "left"

@@ -35,6 +35,10 @@ class Router:
         """The turn for one input."""
         turn = Turn()
         profile = copy.copy(profile)
+        if active is not None and not self.engine.knows(active):
+            # The content changed under a run (a flow or step was removed): close it gently.
+            turn.current = replace(active, status="left")
+            active = None
         if incoming.kind == "command":
             self._command(incoming.text.lower(), profile, active, turn)
         elif incoming.kind == "button":

@@ -77,6 +77,13 @@ class Engine:
             self._compiled[source] = compiled
         return compiled
 
+    def knows(self, state: FlowState) -> bool:
+        """Whether a stored run still fits the flows as now written."""
+        flow = self.flows.get(state.flow)
+        return (
+            flow is not None and state.step in flow.steps and flow.steps[state.step].ask is not None
+        )
+
     # ----- the three entry points -----
 
     def begin(self, flow_id: str, speaker: Speaker) -> Outcome:
