@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings, load_settings
 from bot.content.yamlfiles import ContentError
 from bot.logging_setup import setup_logging
+from bot.store.crypto import DataKeyError
 
 log = logging.getLogger("mend")
 
@@ -33,12 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        secrets = (
-            (settings.telegram_bot_token.get_secret_value(),) if settings.telegram_bot_token else ()
-        )
-        setup_logging(settings.log_level_number, secrets)
+        # In the terminal chat, only warnings interrupt the conversation.
+        level = settings.log_level_number
+        chatting = args.command == "chat"
+        setup_logging(max(level, logging.WARNING) if chatting else level, settings.secrets())
         return _dispatch(args, settings)
-    except (ConfigError, ContentError) as exc:
+    except (ConfigError, ContentError, DataKeyError) as exc:
         print(f"mend: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -70,13 +71,16 @@ async def _chat(settings: Settings, user: str | None) -> int:
 
 
 async def _db(settings: Settings, action: str) -> int:
+    from bot.runtime import configure_data_key, ready_database
     from bot.store.database import Database
-    from bot.store.migrate import current_revision, head_revision, upgrade
+    from bot.store.migrate import current_revision, head_revision
 
-    database = Database(settings.async_database_url)
+    if action == "upgrade":
+        database = await ready_database(settings)
+    else:
+        configure_data_key(settings)
+        database = Database(settings.async_database_url)
     try:
-        if action == "upgrade":
-            await upgrade(database)
         print(f"database at revision {await current_revision(database)} (newest {head_revision()})")
     finally:
         await database.dispose()

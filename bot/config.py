@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     database_url: str = ""
     log_level: Annotated[str, Field(validate_default=True)] = "INFO"
     mend_data_dir: Path = Field(default_factory=default_data_dir)
+    mend_data_key: SecretStr | None = None
     mend_content_dir: Path = PROJECT_ROOT
     mend_max_concurrent_updates: int = Field(default=64, ge=1, le=4096)
 
@@ -85,6 +86,12 @@ class Settings(BaseSettings):
                 "(or try `mend chat`, which needs no token)."
             )
         return token.strip()
+
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never reach a log line."""
+        values = [self.telegram_bot_token, self.mend_data_key]
+        found = [v.get_secret_value() for v in values if v is not None]
+        return tuple(part.strip() for value in found for part in value.split(",") if part.strip())
 
     @property
     def log_level_number(self) -> int:

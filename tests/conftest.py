@@ -9,11 +9,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from bot.config import PROJECT_ROOT, Settings, async_database_url
 from bot.content.bundle import Content, load_content
+from bot.store import crypto
 from bot.store.database import Database
 from bot.store.migrate import upgrade
 from tests.fake_telegram import FakeTelegram
@@ -23,6 +25,14 @@ POSTGRES_SERVER = os.environ.get(
     "MEND_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("MEND_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def data_key() -> str:
+    """Tests that use the store directly encrypt with this key (the bot installs its own)."""
+    key = Fernet.generate_key().decode()
+    crypto.use_keys([key])
+    return key
 
 
 @pytest.fixture(scope="session")
@@ -77,6 +87,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'mend.db'}"
+
+
+async def drop_everything(database: Database) -> None:
+    """Remove every table, as on a database Mend has never seen (SQLite files start fresh)."""
+    if database.is_sqlite:
+        return
+    names = ", ".join([*(t.name for t in SQLModel.metadata.sorted_tables), "alembic_version"])
+    async with database.engine.begin() as connection:
+        await connection.execute(text(f"DROP TABLE IF EXISTS {names} CASCADE"))
 
 
 async def empty_schema(database: Database) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT, ConfigError, async_database_url, load_settings
 from bot.content.check import check
+from bot.store.migrate import head_revision
 
 
 def run_mend(
@@ -94,7 +95,7 @@ def test_db_upgrade_and_chat_on_a_fresh_folder(tmp_path: Path) -> None:
     env = {"MEND_DATA_DIR": str(tmp_path / "data")}
     upgraded = run_mend("db", "upgrade", env=env)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "revision 0001" in upgraded.stdout
+    assert f"revision {head_revision()} (newest {head_revision()})" in upgraded.stdout
     chat = subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--user", "tester"],
         input="1\n/istatement\nYou always make me feel insecure\n/quit\n",

@@ -6,7 +6,7 @@ import asyncio
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 from sqlmodel import SQLModel, select
 
 from bot.config import async_database_url
@@ -16,6 +16,7 @@ from bot.messages import Incoming
 from bot.store.database import Database
 from bot.store.migrate import current_revision, head_revision, upgrade
 from bot.store.models import FlowRun, Rating, Statement, User
+from tests.conftest import drop_everything
 
 
 def said(user: str, kind: str, value: str, seq: int | None = None) -> Incoming:
@@ -40,14 +41,9 @@ async def test_migrations_match_the_models(database: Database) -> None:
 
 
 async def test_two_instances_upgrade_a_fresh_database_together(database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        db = Database(async_database_url(database_url))
-        async with db.engine.begin() as connection:
-            names = ", ".join(
-                [*(t.name for t in SQLModel.metadata.sorted_tables), "alembic_version"]
-            )
-            await connection.execute(text(f"DROP TABLE IF EXISTS {names} CASCADE"))
-        await db.dispose()
+    doomed = Database(async_database_url(database_url))
+    await drop_everything(doomed)
+    await doomed.dispose()
     first, second = (
         Database(async_database_url(database_url)),
         Database(async_database_url(database_url)),

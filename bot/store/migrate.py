@@ -11,11 +11,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from bot.store import crypto
 from bot.store.database import Database
+from bot.store.models import Meta
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any fixed number: two instances starting together on PostgreSQL take turns upgrading.
 UPGRADE_LOCK_ID = 0x6D656E64
+KEY_CHECK = "data_key_check"
 
 
 def alembic_config() -> Config:
@@ -44,6 +47,16 @@ async def current_revision(database: Database) -> str | None:
 def head_revision() -> str | None:
     """The newest migration shipped with this code."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def check_data_key(database: Database) -> None:
+    """Prove the configured key opens this database, or fail with a clear DataKeyError."""
+    async with database.transaction() as session:
+        row = await session.get(Meta, KEY_CHECK)
+        if row is None:
+            session.add(Meta(key=KEY_CHECK, value=crypto.CANARY))
+        elif row.value != crypto.CANARY:
+            raise crypto.DataKeyError("the data key check failed")
 
 
 def _upgrade(connection: Connection, revision: str) -> None:

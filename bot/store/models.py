@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.store.types import JSONText, utcnow
+from bot.store.types import EncryptedJSON, EncryptedText, utcnow
 
 
 def _timestamp(**kwargs: Any) -> Any:
@@ -44,7 +44,9 @@ class FlowRun(SQLModel, table=True):
     step: str = Field(max_length=64)
     seq: int = 0
     status: str = Field(default="active", max_length=16)
-    state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONText, nullable=False))
+    state: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(EncryptedJSON, nullable=False)
+    )
     last_update_id: int | None = None
     started_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
@@ -59,7 +61,7 @@ class Statement(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
     run_id: int | None = Field(default=None, foreign_key="flow_runs.id", ondelete="SET NULL")
     kind: str = Field(max_length=32)
-    text: str = Field(sa_type=Text)
+    text: str = Field(sa_type=EncryptedText)
     created_at: datetime = _timestamp()
 
 
@@ -75,6 +77,15 @@ class Rating(SQLModel, table=True):
     phase: str | None = Field(default=None, max_length=16)
     value: int
     created_at: datetime = _timestamp()
+
+
+class Meta(SQLModel, table=True):
+    """Facts about the database itself, such as the encrypted value that checks the data key."""
+
+    __tablename__ = "meta"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(sa_type=EncryptedText)
 
 
 RECORD_TABLES: dict[str, type[SQLModel]] = {"statement": Statement, "rating": Rating}

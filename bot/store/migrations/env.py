@@ -36,9 +36,12 @@ def _run(connection: Connection) -> None:
 
 async def _run_from_settings() -> None:
     from bot.config import load_settings
+    from bot.runtime import configure_data_key
     from bot.store.database import Database
 
-    database = Database(load_settings().async_database_url)
+    settings = load_settings()
+    configure_data_key(settings)
+    database = Database(settings.async_database_url)
     try:
         async with database.engine.connect() as connection:
             await connection.run_sync(_run)
