@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     mend_data_key: SecretStr | None = None
     mend_content_dir: Path = PROJECT_ROOT
     mend_max_concurrent_updates: int = Field(default=64, ge=1, le=4096)
+    mend_flood_backlog: int = Field(default=8, ge=1)
+    mend_flood_pace: float = Field(default=0.5, ge=0, le=10)
 
     @field_validator("log_level")
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 InputKind = Literal["text", "button", "command", "other"]
@@ -32,6 +32,7 @@ class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     attachment: Attachment | None = None
+    purge: tuple[int, int] | None = None  # delete this chat's messages in this id range first
 
 
 @dataclass(frozen=True)
@@ -46,4 +47,4 @@ class Incoming:
     seq: int | None = None
     language_code: str | None = None
     detail: str = ""
-    extras: dict[str, str] = field(default_factory=dict)
+    message_ref: int | None = None  # the channel's id of this message, for /hide

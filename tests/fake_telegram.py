@@ -289,6 +289,7 @@ class FakeTelegram:
         if isinstance(text, str) and text.startswith("/"):
             length = len(text.split()[0])
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        self.messages[(chat["id"], message["message_id"])] = message
         return {"message": message}
 
     def callback_update(

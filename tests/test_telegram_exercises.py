@@ -27,7 +27,8 @@ async def test_onboarding_stores_the_situation_and_suggests_a_path(
     await sam.send("/start")
     assert "I'm Mend" in sam.text and "coach, not a therapist" in sam.text
     assert "therapist or couples counsellor" in sam.text
-    assert "Anyone who can open this phone can read this chat" in sam.text
+    assert "Anyone with access to this phone can read this chat" in sam.text
+    assert "/hide" in sam.text
     assert sam.buttons() == [
         "I was hurt",
         "I broke trust and want to repair it",
@@ -55,7 +56,8 @@ async def test_second_start_keeps_everything(telegram: TelegramHarness) -> None:
 async def test_commands_are_registered_with_the_bot_api(telegram: TelegramHarness) -> None:
     calls = [c for c in telegram.fake.calls if c.method == "setMyCommands"]
     names = [c["command"] for c in calls[0].params["commands"]]
-    assert names == ["start", "menu", "help", "cancel", "compassion", "istatement", "listen"]
+    assert names[:8] == ["start", "menu", "help", "sos", "cancel", "hide", "export", "delete"]
+    assert {"istatement", "listen", "compassion", "professional", "safetyplan"} <= set(names)
     assert all(c["description"] for c in calls[0].params["commands"])
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.coach.analysis import Analyst
+from bot.coach.safety import SafetyScreen
+from bot.content.resources import Resources
 from bot.content.texts import Texts
 from bot.content.yamlfiles import ContentError, read_yaml
 from bot.dialogue.schema import Flow
@@ -21,6 +23,8 @@ class Content:
     texts: Texts
     flows: dict[str, Flow]
     analyst: Analyst
+    safety: SafetyScreen
+    resources: Resources
     paths: dict[str, tuple[str, ...]]
 
     @property
@@ -64,4 +68,12 @@ def load_content(root: Path, *, strict: bool = False) -> Content:
     flows = load_flows(root / "prompts" / "flows")
     raw_paths = read_yaml(root / "data" / "paths.yaml") or {}
     paths = {str(k): tuple(str(f) for f in v or ()) for k, v in raw_paths.items()}
-    return Content(root=root, texts=texts, flows=flows, analyst=analyst, paths=paths)
+    return Content(
+        root=root,
+        texts=texts,
+        flows=flows,
+        analyst=analyst,
+        safety=SafetyScreen(root / "data"),
+        resources=Resources(root / "data" / "resources.yaml"),
+        paths=paths,
+    )

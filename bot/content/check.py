@@ -11,7 +11,8 @@ from jinja2 import TemplateError
 from bot.content.bundle import Content, load_content
 from bot.content.mermaid import write_diagrams
 from bot.content.yamlfiles import ContentError
-from bot.core.router import PROFILE_FIELDS
+from bot.core.router import CORE_COMMANDS
+from bot.core.turn import PROFILE_FIELDS
 from bot.dialogue import callbacks
 from bot.dialogue.callbacks import MAX_SEQ_DIGITS
 from bot.dialogue.engine import Engine, qualify
@@ -27,6 +28,9 @@ ROUTER_CONTEXT = {
     "suggested": "An exercise",
     "active": True,
     "finished": "istatement",
+    "plan": "Warning signs: shouting.",
+    "immediate": True,
+    "how": "worse",
 }
 AUTOMATIC_FIELDS = {"id", "user_id", "run_id", "created_at"}
 LONGEST_SEQ = 10**MAX_SEQ_DIGITS - 1
@@ -141,8 +145,14 @@ def _sample_context(flow: Flow, content: Content, situation: str | None) -> dict
                 analysis[name] = content.analyst.analyse(step.analyse, SAMPLE_TEXT)
     for name in flow.stored_names():
         answers.setdefault(name, SAMPLE_TEXT)
-    profile = {"situation": situation, "locale": "en"}
-    return {"answers": answers, "analysis": analysis, "profile": profile, "flow": flow.id}
+    profile = {"situation": situation, "locale": "en", "country": None, "unsafe": True}
+    return {
+        "answers": answers,
+        "analysis": analysis,
+        "profile": profile,
+        "flow": flow.id,
+        "resources": content.resources.international,
+    }
 
 
 def _check_flow_texts(flow: Flow, content: Content) -> list[str]:
@@ -165,13 +175,16 @@ def _check_flow_texts(flow: Flow, content: Content) -> list[str]:
 def _check_texts(content: Content) -> list[str]:
     """Texts outside flows render with what the router passes them."""
     problems = []
+    flow_files = {f"{flow_id}." for flow_id in content.flows}
     for locale, catalog in content.texts.sources.items():
-        for key in sorted(k for k in catalog if k.startswith("common.")):
-            context = {**ROUTER_CONTEXT, "profile": {"situation": "hurt", "locale": locale}}
+        for key in sorted(k for k in catalog if not k.startswith(tuple(flow_files))):
+            profile = {"situation": "hurt", "locale": locale, "country": None, "unsafe": True}
+            context = {**ROUTER_CONTEXT, "profile": profile}
+            context["resources"] = content.resources.international
             problem = _try_render(content, key, locale, context)
             if problem:
                 problems.append(problem)
-        for command in ("start", "menu", "help", "cancel", *content.commands):
+        for command in (*CORE_COMMANDS, *content.commands):
             if f"common.commands.{command}" not in catalog:
                 problems.append(f"prompts/{locale}: no description 'commands.{command}' in common")
     return problems

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
+from functools import partial
+from typing import Any
 
 from bot.content.bundle import Content
+from bot.core import privacy, safety
+from bot.core.context import TurnContext
+from bot.core.flows import ONBOARDING, advance, open_flow, prompt, resume
+from bot.core.menus import flow_button, menu_reply, with_menu_button
 from bot.core.turn import Profile, Turn
 from bot.dialogue import callbacks
-from bot.dialogue.engine import Answer, Engine, Outcome, Speaker
-from bot.dialogue.layout import rows
+from bot.dialogue.engine import Answer, Engine
 from bot.dialogue.state import FlowState
-from bot.messages import Button, Incoming, Reply
+from bot.messages import Incoming, Reply
 
-ONBOARDING = "onboarding"
-PROFILE_FIELDS = frozenset({"situation", "locale"})
-NEXT_SUGGESTIONS = 3
+Handler = Callable[[TurnContext], None]
+# Commands the core answers itself, in the order Telegram's menu shows them; flow commands
+# (from prompts/flows) follow.
+CORE_COMMANDS = ("start", "menu", "help", "sos", "cancel", "hide", "export", "delete")
+PROFESSIONAL = "professional"
+HIGH_DISTRESS = 4  # on the 1-5 scale
+REPEATED = 2  # exercises in a row that ended with high distress
 
 
 class Router:
@@ -24,166 +35,162 @@ class Router:
     def __init__(self, content: Content) -> None:
         self.content = content
         self.engine = Engine(content.flows, content.texts, content.analyst)
-        self.commands = {
-            "start": self._start,
-            "menu": self._menu,
-            "help": self._help,
-            "cancel": self._cancel,
+        self.commands: dict[str, Handler] = {
+            "start": _start,
+            "menu": lambda ctx: ctx.turn.replies.append(menu_reply(ctx)),
+            "help": lambda ctx: ctx.turn.replies.append(ctx.reply("common.help")),
+            "sos": safety.sos,
+            "cancel": _cancel,
+            "hide": privacy.hide,
+            "export": privacy.export,
+            "delete": privacy.ask_to_delete,
         }
+        self.actions: dict[tuple[str, str], Handler] = {
+            ("menu", ""): lambda ctx: ctx.turn.replies.append(menu_reply(ctx)),
+            ("delete", "yes"): privacy.delete,
+            ("delete", "no"): privacy.keep,
+            ("safe", "yes"): safety.mark_safe,
+            ("followup", "yes"): safety.schedule_follow_up,
+        }
+        for how in safety.FOLLOW_UP_ANSWERS:
+            self.actions[("followup", how)] = partial(safety.follow_up_answer, how=how)
 
-    def route(self, profile: Profile, active: FlowState | None, incoming: Incoming) -> Turn:
+    @property
+    def command_names(self) -> list[str]:
+        """Every command, core ones first, for the channel's command menu."""
+        return [*CORE_COMMANDS, *self.content.commands]
+
+    def lookups_for(self, incoming: Incoming) -> set[str]:
+        """Stored records this input needs read before routing (the service fetches them)."""
+        if incoming.kind == "command" and incoming.text.lower() == "sos":
+            return {"safety_plan"}
+        return set()
+
+    def route(
+        self,
+        profile: Profile,
+        active: FlowState | None,
+        incoming: Incoming,
+        now: datetime,
+        lookups: dict[str, Any] | None = None,
+    ) -> Turn:
         """The turn for one input."""
-        turn = Turn()
-        profile = copy.copy(profile)
+        ctx = TurnContext(
+            self.content, self.engine, copy.copy(profile), active, incoming, now, lookups or {}
+        )
         if active is not None and not self.engine.knows(active):
             # The content changed under a run (a flow or step was removed): close it gently.
-            turn.current = replace(active, status="left")
-            active = None
+            ctx.turn.current = replace(active, status="left")
+            ctx.active = None
+        privacy.note_message(ctx)
         if incoming.kind == "command":
-            self._command(incoming.text.lower(), profile, active, turn)
+            self._command(ctx, incoming.text.lower())
         elif incoming.kind == "button":
-            self._button(incoming.text, profile, active, turn)
+            self._button(ctx, incoming.text)
         elif incoming.kind == "text":
-            if active:
-                self._advance(active, Answer(text=incoming.text), profile, turn)
-            else:
-                turn.replies.append(self._with_menu("common.outside_text", profile))
+            self._text(ctx, incoming.text)
         else:
-            key = "common.non_text_in_flow" if active else "common.non_text_outside"
-            turn.replies.append(Reply(self._say(key, profile, kind=incoming.detail)))
-            turn.replies += self._prompt(active, profile) if active else []
-        return turn
+            _non_text(ctx)
+        _notice_distress(ctx)
+        return ctx.turn
 
-    # ----- commands -----
+    def follow_up(self, profile: Profile, active: FlowState | None, now: datetime) -> Turn:
+        """The next-day check, started by the scheduler rather than by an input."""
+        incoming = Incoming("system", "", "command", "follow_up")
+        ctx = TurnContext(self.content, self.engine, copy.copy(profile), active, incoming, now)
+        safety.follow_up_prompt(ctx)
+        return ctx.turn
 
-    def _command(self, name: str, profile: Profile, active: FlowState | None, turn: Turn) -> None:
+    def _command(self, ctx: TurnContext, name: str) -> None:
         handler = self.commands.get(name)
         if handler:
-            handler(profile, active, turn)
+            handler(ctx)
         elif name in self.content.commands:
-            self._open(self.content.commands[name], profile, active, turn)
+            self._open(ctx, self.content.commands[name])
         else:
-            turn.replies.append(Reply(self._say("common.unknown_command", profile, command=name)))
+            ctx.turn.replies.append(ctx.reply("common.unknown_command", command=name))
 
-    def _start(self, profile: Profile, active: FlowState | None, turn: Turn) -> None:
-        if profile.situation is None:
-            self._open(ONBOARDING, profile, active, turn)
+    def _text(self, ctx: TurnContext, text: str) -> None:
+        signal = self.content.safety.screen(text, ctx.profile.locale)
+        if signal:
+            safety.crisis(ctx, signal)
+        elif ctx.active and ctx.active.paused:
+            safety.paused_hint(ctx)
+        elif ctx.active:
+            advance(ctx, Answer(text=text))
+        elif self.content.analyst.analyse("help_request", text, ctx.profile.locale)["flagged"]:
+            button = flow_button(ctx, PROFESSIONAL)
+            ctx.turn.replies.append(ctx.reply("common.asks_for_help", (button,)))
         else:
-            turn.replies.append(Reply(self._say("common.welcome_back", profile)))
-            turn.replies.append(self._menu_reply(profile, active))
+            ctx.turn.replies.append(with_menu_button(ctx, "common.outside_text"))
 
-    def _menu(self, profile: Profile, active: FlowState | None, turn: Turn) -> None:
-        turn.replies.append(self._menu_reply(profile, active))
-
-    def _help(self, profile: Profile, active: FlowState | None, turn: Turn) -> None:
-        turn.replies.append(Reply(self._say("common.help", profile)))
-
-    def _cancel(self, profile: Profile, active: FlowState | None, turn: Turn) -> None:
-        if active is None:
-            turn.replies.append(self._with_menu("common.nothing_to_cancel", profile))
-            return
-        turn.current = replace(active, status="left")
-        title = self._title(active.flow, profile)
-        turn.replies.append(self._with_menu("common.cancelled", profile, title=title))
-
-    # ----- buttons -----
-
-    def _button(self, data: str, profile: Profile, active: FlowState | None, turn: Turn) -> None:
+    def _button(self, ctx: TurnContext, data: str) -> None:
         parsed = callbacks.parse(data)
+        active = ctx.active
         if isinstance(parsed, callbacks.StepAnswer):
-            if active and parsed.flow == active.flow and parsed.seq == active.seq:
-                self._advance(active, Answer(value=parsed.value), profile, turn)
+            fits = active and parsed.flow == active.flow and parsed.seq == active.seq
+            if fits and active and not active.paused:
+                advance(ctx, Answer(value=parsed.value))
                 return
         elif isinstance(parsed, callbacks.Action):
             if parsed.name == "start" and parsed.arg in self.content.flows:
-                self._open(parsed.arg, profile, active, turn)
+                self._open(ctx, parsed.arg)
                 return
             if parsed.name == "continue" and active:
-                turn.replies += self._prompt(active, profile)
+                resume(ctx)
                 return
-            if parsed.name == "menu":
-                self._menu(profile, active, turn)
+            handler = self.actions.get((parsed.name, parsed.arg))
+            if handler:
+                handler(ctx)
                 return
-        turn.replies.append(Reply(self._say("common.stale_button", profile)))
-        turn.replies += (
-            self._prompt(active, profile) if active else [self._menu_reply(profile, None)]
-        )
+        ctx.turn.replies.append(ctx.reply("common.stale_button"))
+        ctx.turn.replies += prompt(ctx) if active and not active.paused else [menu_reply(ctx)]
 
-    # ----- flows -----
+    def _open(self, ctx: TurnContext, flow_id: str) -> None:
+        if self.content.flows[flow_id].repair and ctx.profile.safety_flag == safety.HARM:
+            safety.repair_withheld(ctx)
+        else:
+            open_flow(ctx, flow_id)
 
-    def _open(self, flow_id: str, profile: Profile, active: FlowState | None, turn: Turn) -> None:
-        """Start a flow, or carry on with it if it is the one already under way."""
-        if active and active.flow == flow_id:
-            turn.replies.append(Reply(self._say("common.carrying_on", profile)))
-            turn.replies += self._prompt(active, profile)
-            return
-        if active:
-            turn.current = replace(active, status="left")
-        outcome = self.engine.begin(flow_id, self._speaker(profile))
-        turn.started = outcome.state
-        turn.effects_run = "started"
-        self._absorb(outcome, profile, turn)
 
-    def _advance(self, active: FlowState, answer: Answer, profile: Profile, turn: Turn) -> None:
-        outcome = self.engine.advance(active, answer, self._speaker(profile))
-        if outcome.accepted:
-            turn.current = outcome.state
-        self._absorb(outcome, profile, turn)
+def _start(ctx: TurnContext) -> None:
+    if ctx.profile.situation is None:
+        open_flow(ctx, ONBOARDING)
+    else:
+        ctx.turn.replies += [ctx.reply("common.welcome_back"), menu_reply(ctx)]
 
-    def _absorb(self, outcome: Outcome, profile: Profile, turn: Turn) -> None:
-        """Take an engine outcome into the turn; a finished flow is followed by what next."""
-        turn.replies += outcome.replies
-        for effect in outcome.effects:
-            if effect.kind == "profile":
-                changes = {k: v for k, v in effect.data.items() if k in PROFILE_FIELDS}
-                turn.profile_changes.update(changes)
-                for key, value in changes.items():
-                    setattr(profile, key, value)
-            else:
-                turn.effects.append(effect)
-        if outcome.state.status == "completed":
-            turn.replies.append(self._next_steps(outcome.state.flow, profile))
 
-    # ----- replies -----
+def _cancel(ctx: TurnContext) -> None:
+    if ctx.active is None:
+        ctx.turn.replies.append(with_menu_button(ctx, "common.nothing_to_cancel"))
+        return
+    ctx.turn.current = replace(ctx.active, status="left")
+    title = ctx.say(f"{ctx.active.flow}.title")
+    ctx.turn.replies.append(with_menu_button(ctx, "common.cancelled", title=title))
 
-    def _prompt(self, active: FlowState, profile: Profile) -> list[Reply]:
-        return self.engine.prompt(active, self._speaker(profile))
 
-    def _menu_reply(self, profile: Profile, active: FlowState | None) -> Reply:
-        buttons = []
-        if active:
-            title = self._title(active.flow, profile)
-            label = self._say("common.buttons.continue", profile, title=title)
-            buttons.append(Button(label, callbacks.action("continue")))
-        order = self.content.menu_order(profile.situation)
-        buttons += [self._flow_button(flow_id, profile) for flow_id in order]
-        suggested = self._title(order[0], profile) if order else ""
-        text = self._say("common.menu.text", profile, suggested=suggested, active=bool(active))
-        return Reply(text, rows(buttons, max_per_row=2))
+def _notice_distress(ctx: TurnContext) -> None:
+    """Distress still high at the end of exercise after exercise: point to professional help."""
+    ratings = [
+        e.data["value"]
+        for e in ctx.turn.effects
+        if e.data.get("record") == "rating"
+        and e.data.get("scale") == "distress"
+        and e.data.get("phase") != "before"
+    ]
+    if not ratings:
+        return
+    streak = ctx.profile.high_distress
+    for value in ratings:
+        streak = streak + 1 if value >= HIGH_DISTRESS else 0
+    ctx.change_profile(high_distress=streak)
+    if streak >= REPEATED:
+        button = flow_button(ctx, PROFESSIONAL)
+        ctx.turn.replies.append(ctx.reply("common.professional_nudge", (button,)))
 
-    def _next_steps(self, finished: str, profile: Profile) -> Reply:
-        order = [f for f in self.content.menu_order(profile.situation) if f != finished]
-        buttons = [self._flow_button(flow_id, profile) for flow_id in order[:NEXT_SUGGESTIONS]]
-        buttons.append(Button(self._say("common.buttons.menu", profile), callbacks.action("menu")))
-        text = self._say("common.after_flow", profile, finished=finished)
-        return Reply(text, rows(buttons, max_per_row=1))
 
-    def _with_menu(self, key: str, profile: Profile, **extra: object) -> Reply:
-        label = self._say("common.buttons.menu", profile)
-        return Reply(
-            self._say(key, profile, **extra), ((Button(label, callbacks.action("menu")),),)
-        )
-
-    def _flow_button(self, flow_id: str, profile: Profile) -> Button:
-        return Button(self._title(flow_id, profile), callbacks.action("start", flow_id))
-
-    def _title(self, flow_id: str, profile: Profile) -> str:
-        return self._say(f"{flow_id}.title", profile)
-
-    def _say(self, key: str, profile: Profile, **context: object) -> str:
-        return self.content.texts.render(
-            key, profile.locale, profile=profile.as_context(), **context
-        )
-
-    def _speaker(self, profile: Profile) -> Speaker:
-        return Speaker(locale=profile.locale, profile=profile.as_context())
+def _non_text(ctx: TurnContext) -> None:
+    in_flow = ctx.active is not None and not ctx.active.paused
+    key = "common.non_text_in_flow" if in_flow else "common.non_text_outside"
+    ctx.turn.replies.append(Reply(ctx.say(key, kind=ctx.incoming.detail)))
+    ctx.turn.replies += prompt(ctx) if in_flow else []

@@ -40,10 +40,11 @@ class Speaker:
 
     locale: str = "en"
     profile: dict[str, Any] = field(default_factory=dict)
+    extras: Mapping[str, Any] = field(default_factory=dict)
 
     def for_turn(self) -> Speaker:
         """A copy whose profile a turn may update as it goes (`set_profile`)."""
-        return Speaker(self.locale, dict(self.profile))
+        return Speaker(self.locale, dict(self.profile), self.extras)
 
 
 @dataclass
@@ -264,6 +265,7 @@ class Engine:
 
     def _context(self, state: FlowState, speaker: Speaker) -> dict[str, Any]:
         return {
+            **speaker.extras,
             "answers": state.answers,
             "analysis": state.analysis,
             "profile": speaker.profile,

@@ -119,6 +119,7 @@ class Flow(Strict):
     title: str
     command: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,31}$")
     menu: bool = True
+    repair: bool = False  # a couple-repair exercise: withheld while the user is unsafe
     blurb: str | None = None
     steps: dict[str, Step]
 

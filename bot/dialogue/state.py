@@ -17,10 +17,12 @@ class FlowState:
     analysis: dict[str, Any] = field(default_factory=dict)
     options: list[str] = field(default_factory=list)
     status: str = "active"
+    paused: bool = False
 
     def blob(self) -> dict[str, Any]:
         """The part stored as one JSON column."""
-        return {"answers": self.answers, "analysis": self.analysis, "options": self.options}
+        blob = {"answers": self.answers, "analysis": self.analysis, "options": self.options}
+        return {**blob, "paused": True} if self.paused else blob
 
     @classmethod
     def from_row(
@@ -34,6 +36,7 @@ class FlowState:
             analysis=dict(blob.get("analysis") or {}),
             options=list(blob.get("options") or []),
             status=status,
+            paused=bool(blob.get("paused")),
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.store.types import EncryptedJSON, EncryptedText, utcnow
@@ -28,6 +28,14 @@ class User(SQLModel, table=True):
     locale: str = Field(default="en", max_length=16)
     language_code: str | None = Field(default=None, max_length=16)
     situation: str | None = Field(default=None, max_length=32)
+    country: str | None = Field(default=None, max_length=8)
+    safety_flag: str | None = Field(default=None, max_length=32)
+    safety_flag_at: datetime | None = None
+    follow_up_at: datetime | None = Field(default=None, index=True)
+    high_distress: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    message_marks: list[list[int]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_
+from sqlalchemy import and_, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.dialogue.state import Effect, FlowState
-from bot.store.models import RECORD_TABLES, FlowRun, User
+from bot.store.export import user_tables
+from bot.store.models import RECORD_TABLES, FlowRun, Statement, User
 from bot.store.types import utcnow
 
 
@@ -49,6 +50,11 @@ async def create_user(
     return (await session.exec(query)).one()
 
 
+async def active_run(session: AsyncSession, user_id: int) -> FlowRun | None:
+    query = select(FlowRun).where(FlowRun.user_id == user_id, FlowRun.status == "active")
+    return (await session.exec(query.order_by(col(FlowRun.id).desc()).limit(1))).first()
+
+
 def state_of(run: FlowRun | None) -> FlowState | None:
     """The engine's view of a stored run."""
     if run is None:
@@ -79,3 +85,25 @@ def record(user_id: int, run_id: int | None, effect: Effect) -> Any:
     fields = dict(effect.data)
     table = RECORD_TABLES[fields.pop("record")]
     return table(user_id=user_id, run_id=run_id, **fields)
+
+
+async def lookups(session: AsyncSession, user_id: int, names: set[str]) -> dict[str, Any]:
+    """Stored records the router asked for: so far only the latest safety plan."""
+    found: dict[str, Any] = {}
+    if "safety_plan" in names:
+        query = (
+            select(Statement)
+            .where(Statement.user_id == user_id, Statement.kind == "safety_plan")
+            .order_by(col(Statement.id).desc())
+            .limit(1)
+        )
+        plan = (await session.exec(query)).first()
+        found["safety_plan"] = plan.text if plan else None
+    return found
+
+
+async def delete_user(session: AsyncSession, user_id: int) -> None:
+    """Erase every row about the user, children first (no reliance on cascades)."""
+    for table in reversed(user_tables()):
+        key = table.c.id if table.name == "users" else table.c.user_id
+        await session.exec(delete(table).where(key == user_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
+from functools import partial
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -19,14 +20,16 @@ from bot.config import Settings
 from bot.core.service import Coach
 from bot.runtime import open_coach
 from bot.telegram import handlers
+from bot.telegram.jobs import schedule_jobs
 from bot.telegram.processor import PerChatUpdateProcessor
-
-CORE_COMMANDS = ("start", "menu", "help", "cancel")
 
 
 def build_application(settings: Settings, coach: Coach | None = None) -> Application:
     """The Application, pointed at TELEGRAM_API_URL; the coach is opened at start unless given."""
     api = str(settings.telegram_api_url).rstrip("/")
+    processor = PerChatUpdateProcessor(
+        settings.mend_max_concurrent_updates, settings.mend_flood_backlog, settings.mend_flood_pace
+    )
     application = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -38,7 +41,7 @@ def build_application(settings: Settings, coach: Coach | None = None) -> Applica
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .concurrent_updates(PerChatUpdateProcessor(settings.mend_max_concurrent_updates))
+        .concurrent_updates(processor)
         .post_init(prepare)
         .post_shutdown(release)
         .build()
@@ -46,7 +49,9 @@ def build_application(settings: Settings, coach: Coach | None = None) -> Applica
     application.bot_data["settings"] = settings
     if coach is not None:
         application.bot_data["coach"] = coach
+    processor.on_flood = partial(handlers.on_flood, application)
     add_handlers(application)
+    schedule_jobs(application)
     return application
 
 
@@ -91,7 +96,7 @@ async def publish_commands(application: Application) -> None:
     """Register the command menu, in every locale we have texts for."""
     coach: Coach = application.bot_data["coach"]
     texts = coach.content.texts
-    names = [*CORE_COMMANDS, *coach.content.commands]
+    names = coach.router.command_names
     for locale in texts.locales:
         commands = [
             BotCommand(name, texts.render_plain(f"common.commands.{name}", locale))

@@ -40,6 +40,7 @@ def incoming(update: Update, kind: InputKind, text: str = "", args: str = "") ->
         seq=update.update_id,
         language_code=user.language_code,
         detail=content_kind(update.effective_message) if kind == "other" else "",
+        message_ref=update.effective_message.message_id if update.effective_message else None,
     )
 
 

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 3
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
+DELETE_BATCH = 100  # Bot API deleteMessages takes at most 100 ids
 
 
 class ChatUnreachable(Exception):
@@ -35,6 +36,8 @@ async def deliver(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
 
 
 async def _send_one(bot: Bot, chat_id: int, reply: Reply) -> None:
+    if reply.purge:
+        await purge(bot, chat_id, *reply.purge)
     markup = keyboard(reply.buttons)
     if reply.attachment:
         upload = InputFile(reply.attachment.content, filename=reply.attachment.filename)
@@ -90,6 +93,18 @@ async def _call(make_request: object) -> object:
             log.warning("Bot API call failed (%s), retry %d", type(exc).__name__, attempt)
             await asyncio.sleep(0.5 * 2**attempt)
     raise TimedOut("gave up after repeated flood waits")
+
+
+async def purge(bot: Bot, chat_id: int, first: int, last: int) -> None:
+    """Delete this chat's messages with ids first..last (both sides), a hundred at a time."""
+    ids = list(range(first, last + 1))
+    for start in range(0, len(ids), DELETE_BATCH):
+        try:
+            await _call(
+                lambda chunk=ids[start : start + DELETE_BATCH]: bot.delete_messages(chat_id, chunk)
+            )
+        except BadRequest as exc:
+            log.info("could not delete some messages in chat %s: %s", chat_id, type(exc).__name__)
 
 
 def _seconds(value: timedelta | float) -> float:

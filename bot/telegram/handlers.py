@@ -8,7 +8,7 @@ import traceback
 
 from telegram import Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.core.service import Coach
 from bot.messages import Incoming, Reply
@@ -76,6 +76,16 @@ async def on_group(update: Update, context: Context) -> None:
     text = coach.content.texts.render("common.group_only", locale)
     if update.effective_chat:
         await deliver(context.bot, update.effective_chat.id, [Reply(text)])
+
+
+async def on_flood(application: Application, update: Update) -> None:
+    """Told once when a chat sends faster than Mend reads: nothing is lost, only slowed."""
+    coach: Coach = application.bot_data["coach"]
+    user = update.effective_user
+    locale = coach.content.texts.pick_locale(user.language_code if user else None)
+    if update.effective_chat:
+        text = coach.content.texts.render("common.flood", locale)
+        await deliver(application.bot, update.effective_chat.id, [Reply(text)])
 
 
 async def on_error(update: object, context: Context) -> None:

@@ -36,11 +36,12 @@ def _run(connection: Connection) -> None:
 
 async def _run_from_settings() -> None:
     from bot.config import load_settings
-    from bot.runtime import configure_data_key
+    from bot.store import crypto
     from bot.store.database import Database
 
     settings = load_settings()
-    configure_data_key(settings)
+    key = settings.mend_data_key.get_secret_value() if settings.mend_data_key else None
+    crypto.use_keys(crypto.keys_from(key, settings.mend_data_dir))
     database = Database(settings.async_database_url)
     try:
         async with database.engine.connect() as connection:

@@ -1,0 +1,67 @@
+"""Everything one turn needs, and the small helpers every handler uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.content.bundle import Content
+from bot.content.resources import CountryResources
+from bot.core.turn import PROFILE_FIELDS, Profile, Turn
+from bot.dialogue import callbacks
+from bot.dialogue.engine import Engine, Speaker
+from bot.dialogue.state import FlowState
+from bot.messages import Button, Incoming, Reply
+
+
+@dataclass
+class TurnContext:
+    """The input, the user's profile and active run, the clock, and the turn being built."""
+
+    content: Content
+    engine: Engine
+    profile: Profile
+    active: FlowState | None
+    incoming: Incoming
+    now: datetime
+    lookups: dict[str, Any] = field(default_factory=dict)
+    turn: Turn = field(default_factory=Turn)
+
+    @property
+    def resources(self) -> CountryResources:
+        """Crisis and help lines for the user's country (international if unknown)."""
+        resources = self.content.resources
+        return resources.get(
+            resources.country_for(self.profile.country, self.profile.language_code)
+        )
+
+    def speaker(self) -> Speaker:
+        return Speaker(
+            self.profile.locale, self.profile.as_context(), {"resources": self.resources}
+        )
+
+    def say(self, key: str, **extra: Any) -> str:
+        """Render a text for this user."""
+        return self.content.texts.render(
+            key,
+            self.profile.locale,
+            profile=self.profile.as_context(),
+            resources=self.resources,
+            **extra,
+        )
+
+    def reply(self, key: str, *rows: tuple[Button, ...], **extra: Any) -> Reply:
+        return Reply(self.say(key, **extra), tuple(rows))
+
+    def button(self, label_key: str, name: str, arg: str = "", **extra: Any) -> Button:
+        """A button outside flows, labelled from a text key."""
+        return Button(self.say(label_key, **extra), callbacks.action(name, arg))
+
+    def change_profile(self, **changes: Any) -> None:
+        """Update the profile now (later texts see it) and have the service store it."""
+        for key, value in changes.items():
+            if key not in PROFILE_FIELDS:
+                raise KeyError(f"{key} is not a profile field")
+            setattr(self.profile, key, value)
+        self.turn.profile_changes.update(changes)

@@ -1,0 +1,38 @@
+"""Periodic work on PTB's JobQueue: the due times live in the database, not in the job store."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import Application, ContextTypes
+
+from bot.checkins.follow_ups import claim_due
+from bot.core.service import Coach
+from bot.telegram.convert import CHANNEL
+from bot.telegram.delivery import deliver
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 60
+
+
+async def send_follow_ups(context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Claim due follow-ups and send each; returns how many were sent."""
+    coach: Coach = context.application.bot_data["coach"]
+    sent = 0
+    while due := await claim_due(coach.database, coach.clock(), CHANNEL):
+        for item in due:
+            replies = await coach.follow_up(item.user_id)
+            await deliver(context.bot, int(item.external_id), replies)
+            sent += 1
+    if sent:
+        log.info("sent %d follow-ups", sent)
+    return sent
+
+
+def schedule_jobs(application: Application) -> None:
+    """The periodic ticks."""
+    if application.job_queue is None:
+        raise RuntimeError("python-telegram-bot's job-queue extra is required")
+    application.job_queue.run_repeating(
+        send_follow_ups, interval=TICK_SECONDS, first=5, name="follow-ups"
+    )
