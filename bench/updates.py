@@ -1,6 +1,6 @@
 """Updates per second, latency, CPU and memory of Mend over real python-telegram-bot.
 
-Run from the repository root: `python bench/updates.py [--users 200 --rounds 2]`.
+Run from the repository root: `python bench/updates.py [--users 200 --rounds 1]`.
 
 Each scenario uses three processes. This one orchestrates. A child serves the fake Bot API
 (tests/fake_telegram.py) and plays the users, each sending its next input only once the bot has
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import contextlib
 import cProfile
 import logging
@@ -50,7 +51,7 @@ POSTGRES_SERVER = os.environ.get(
 USER_BASE = 1_000_000  # measured users' Telegram ids start here
 WARMUP_BASE = 2_000_000  # warm-up users' ids, never measured
 NOTIFY_GROUP = 1_000_000  # a handler group after every real one: "this update is handled"
-STEP_TIMEOUT = 30.0
+STEP_TIMEOUT = 120.0  # one update, delivery to fully handled
 START_TIMEOUT = 60.0
 RUN_TIMEOUT = 900.0
 CPU_RATIO_TARGET = 2.0
@@ -68,6 +69,21 @@ OBSERVATIONS = (
 )
 FEELINGS = ("hurt", "lonely", "sad")
 NEEDS = ("to know you are safe", "honesty about where you are", "reassurance")
+
+
+class Scenario(NamedTuple):
+    """A bot to measure: `kind` is "echo" or "mend"; Mend's database comes with the run."""
+
+    key: str
+    label: str
+    kind: str
+
+
+SCENARIOS = (
+    Scenario("echo", "echo bot", "echo"),
+    Scenario("sqlite", "Mend, SQLite", "mend"),
+    Scenario("postgres", "Mend, PostgreSQL", "mend"),
+)
 
 
 class Step(NamedTuple):
@@ -200,6 +216,7 @@ class LoadGenerator:
         asyncio.get_running_loop().remove_reader(self.done.fileno())
 
     def _on_delivered(self, updates: list[dict[str, Any]]) -> None:
+        """Stamp the updates a getUpdates response carries (the first time only)."""
         now = time.monotonic()
         for update in updates:
             record = self.records.get(update["update_id"])
@@ -207,6 +224,7 @@ class LoadGenerator:
                 record.delivered = now
 
     def _on_reply(self, message: dict[str, Any]) -> None:
+        """Note a message the bot sent: its keyboard, and the first answer to the chat's update."""
         chat_id = message["chat"]["id"]
         self.last_message[chat_id] = message
         if message.get("reply_markup"):
@@ -218,7 +236,11 @@ class LoadGenerator:
     def _drain_done(self) -> None:
         """Completion notices from the bot process: 8-byte update ids."""
         while self.done.poll():
-            update_id = int.from_bytes(self.done.recv_bytes(), "little")
+            try:
+                update_id = int.from_bytes(self.done.recv_bytes(), "little")
+            except EOFError:  # the bot process has exited
+                self.close()
+                return
             record = self.records.get(update_id)
             if record is not None:
                 record.done = time.monotonic()
@@ -241,6 +263,7 @@ class LoadGenerator:
         return summarise(records, seconds, len(self.fake.calls), cpu_seconds() - began_cpu, errors)
 
     async def _play(self, user_id: int, steps: list[Step], mode: str) -> None:
+        """One user's inputs, each sent once the bot has handled the one before."""
         for number, step in enumerate(steps, 1):
             try:
                 await self._send(user_id, self._update_for(user_id, step, mode))
@@ -261,6 +284,7 @@ class LoadGenerator:
             self.waiters.pop(update_id, None)
 
     def _update_for(self, user_id: int, step: Step, mode: str) -> dict[str, Any]:
+        """The Telegram update for one step: a message, or a callback query."""
         user = {"id": user_id, "is_bot": False, "first_name": "Sam", "language_code": "en"}
         if step.kind == "text":
             chat = {"id": user_id, "type": "private", "first_name": "Sam"}
@@ -287,6 +311,7 @@ def fake_process(control: Connection, done: Connection) -> None:
 
 
 async def _serve_fake(control: Connection, done: Connection) -> None:
+    """Answer run requests until told to stop (None)."""
     from tests.fake_telegram import FakeTelegram
 
     fake = FakeTelegram()
@@ -316,6 +341,7 @@ class BotJob:
     data_dir: str
     concurrency: int
     profile: str | None = None
+    data_key: str = field(default_factory=lambda: base64.urlsafe_b64encode(os.urandom(32)).decode())
 
 
 @dataclass(frozen=True)
@@ -333,22 +359,20 @@ def bot_process(control: Connection, job: BotJob, done: Connection) -> None:
 
 
 async def _serve_bot(job: BotJob, control: Connection, done: Connection) -> None:
+    """Start the bot, then obey begin / end / verify until told to stop (None)."""
     async with running_bot(job, done) as application:
         control.send("ready")
         began = 0.0
-        profiler: cProfile.Profile | None = None
+        finish_profile: Callable[[str], None] | None = None
         while (command := await asyncio.to_thread(control.recv)) is not None:
             if command == "begin":
-                profiler = cProfile.Profile() if job.profile else None
+                finish_profile = start_profiler() if job.profile else None
                 began = cpu_seconds()
-                if profiler:
-                    profiler.enable()
                 control.send(None)
             elif command == "end":
                 used = cpu_seconds() - began
-                if profiler and job.profile:
-                    profiler.disable()
-                    write_profile(profiler, job.profile)
+                if finish_profile and job.profile:
+                    finish_profile(job.profile)
                 control.send(BotUsage(used, peak_rss_mb()))
             elif command == "verify":
                 control.send(await saved_statements(application))
@@ -402,6 +426,7 @@ def mend_settings(job: BotJob) -> Settings:
         database_url=job.database_url,
         mend_data_dir=Path(job.data_dir),
         mend_max_concurrent_updates=job.concurrency,
+        mend_data_key=job.data_key,  # a fresh key: no key file, no warning about one
         log_level="WARNING",
         _env_file=None,  # type: ignore[call-arg]
     )
@@ -481,11 +506,33 @@ async def saved_statements(application: Application) -> dict[str, int]:
         return {external_id: count for external_id, count in await session.exec(query)}
 
 
-def write_profile(profiler: cProfile.Profile, path: str) -> None:
-    """The raw stats to PATH.prof, and the top functions by own and cumulative time to PATH."""
-    profiler.dump_stats(f"{path}.prof")
+def start_profiler() -> Callable[[str], None]:
+    """Profile this thread (pyinstrument if installed, else cProfile); call the result to stop
+    and write the report."""
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        profile = cProfile.Profile()
+        profile.enable()
+        return lambda path: write_cprofile(profile, path)
+    profiler = Profiler(interval=0.001, async_mode="disabled")
+    profiler.start()
+
+    def finish(path: str) -> None:
+        profiler.stop()
+        tree = profiler.output_text(unicode=True, time="percent_of_total")
+        flat = profiler.output_text(unicode=True, flat=True, time="percent_of_total")
+        Path(path).write_text(f"{tree}\n\nBy own time:\n{flat}")
+
+    return finish
+
+
+def write_cprofile(profile: cProfile.Profile, path: str) -> None:
+    """The top functions by own and cumulative time to PATH, the raw stats to PATH.prof."""
+    profile.disable()
+    profile.dump_stats(f"{path}.prof")
     with Path(path).open("w") as out:
-        stats = pstats.Stats(profiler, stream=out).strip_dirs()
+        stats = pstats.Stats(profile, stream=out).strip_dirs()
         stats.sort_stats("tottime").print_stats(40)
         stats.sort_stats("cumulative").print_stats(60)
 
@@ -532,25 +579,29 @@ class Child:
 
 @dataclass
 class Result:
-    """One scenario's numbers and whatever went wrong in it."""
+    """One scenario's numbers (None if it could not run) and whatever went wrong in it."""
 
-    label: str
-    stats: RunStats
-    usage: BotUsage
+    scenario: Scenario
+    stats: RunStats | None
+    usage: BotUsage | None
     problems: list[str]
     profiled: bool = False
 
     @property
     def cpu_per_update(self) -> float:
+        """Bot CPU seconds per measured update."""
+        assert self.stats and self.usage
         return self.usage.cpu_seconds / max(1, self.stats.updates)
 
     @property
     def rate(self) -> float:
+        """Measured updates per wall-clock second."""
+        assert self.stats
         return self.stats.updates / self.stats.seconds
 
 
 def run_scenario(
-    label: str, kind: str, database_url: str | None, options: argparse.Namespace
+    scenario: Scenario, database_url: str | None, options: argparse.Namespace
 ) -> Result:
     """Start a fake and a bot, warm up, measure, verify, stop both."""
     context = multiprocessing.get_context("spawn")
@@ -560,13 +611,13 @@ def run_scenario(
     try:
         api_url, token = fake.receive(START_TIMEOUT)
         with tempfile.TemporaryDirectory(prefix="mend-bench-") as data_dir:
-            profile = options.profile if kind == "mend" and database_url is None else None
+            profile = options.profile if options.profile_scenario == scenario.key else None
             url = database_url or f"sqlite:///{Path(data_dir) / 'mend.db'}"
-            job = BotJob(kind, api_url, token, url, data_dir, options.concurrency, profile)
+            job = BotJob(scenario.kind, api_url, token, url, data_dir, options.concurrency, profile)
             bot = Child(context, "bot", bot_process, job, done_writer)
             done_writer.close()
             try:
-                result = measure(label, kind, fake, bot, options)
+                result = measure(scenario, fake, bot, options)
             finally:
                 bot.close()
     finally:
@@ -575,21 +626,21 @@ def run_scenario(
     return result
 
 
-def measure(label: str, kind: str, fake: Child, bot: Child, options: argparse.Namespace) -> Result:
+def measure(scenario: Scenario, fake: Child, bot: Child, options: argparse.Namespace) -> Result:
     """Warm up with users of their own, then measure the main users; check what they did."""
     bot.receive(START_TIMEOUT)
-    mode = "echo" if kind == "echo" else "mend"
+    mode = scenario.kind
     warm_ids = list(range(WARMUP_BASE, WARMUP_BASE + options.warmup))
     user_ids = list(range(USER_BASE, USER_BASE + options.users))
     warm = fake.ask((warm_ids, options.rounds, mode), RUN_TIMEOUT) if warm_ids else None
     bot.ask("begin", START_TIMEOUT)
     stats: RunStats = fake.ask((user_ids, options.rounds, mode), RUN_TIMEOUT)
-    usage: BotUsage = bot.ask("end", START_TIMEOUT)
+    usage: BotUsage = bot.ask("end", RUN_TIMEOUT)
     problems = run_problems("warm-up", warm) + run_problems("measured run", stats)
-    if kind == "mend":
+    if scenario.kind == "mend":
         counts = bot.ask("verify", START_TIMEOUT)
         problems += statement_problems(counts, [*warm_ids, *user_ids], options.rounds)
-    return Result(label, stats, usage, problems)
+    return Result(scenario, stats, usage, problems)
 
 
 def run_problems(phase: str, stats: RunStats | None) -> list[str]:
@@ -617,6 +668,7 @@ def statement_problems(counts: dict[str, int], user_ids: list[int], rounds: int)
 
 
 async def _postgres(server_url: str, sql: str) -> None:
+    """Run one statement on the server's maintenance database."""
     import asyncpg
 
     connection = await asyncpg.connect(server_url, timeout=5)
@@ -626,17 +678,22 @@ async def _postgres(server_url: str, sql: str) -> None:
         await connection.close()
 
 
+def create_postgres_database(server_url: str, name: str) -> str | None:
+    """Create the database; what went wrong, or None."""
+    try:
+        asyncio.run(_postgres(server_url, f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
 @contextmanager
 def postgres_database(server_url: str) -> Iterator[str | None]:
     """A fresh database on the server, dropped on exit; None if the server is unreachable."""
     name = f"mend_bench_{uuid.uuid4().hex[:10]}"
-    try:
-        asyncio.run(_postgres(server_url, f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        print(
-            f"PostgreSQL SKIPPED: cannot create a database at {server_url}: "
-            f"{type(exc).__name__}: {exc}"
-        )
+    problem = create_postgres_database(server_url, name)
+    if problem:
+        print(f"PostgreSQL SKIPPED: cannot create a database at {server_url}: {problem}")
         yield None
         return
     try:
@@ -645,29 +702,31 @@ def postgres_database(server_url: str) -> Iterator[str | None]:
         asyncio.run(_postgres(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def timed(label: str, run: Callable[[], Result]) -> Result:
+def timed(scenario: Scenario, database_url: str | None, options: argparse.Namespace) -> Result:
     """Run one scenario, saying how long it took."""
-    print(f"  {label} ...", end="", flush=True)
+    print(f"  {scenario.label} ...", end="", flush=True)
     began = time.monotonic()
-    result = run()
+    try:
+        result = run_scenario(scenario, database_url, options)
+    except (RuntimeError, TimeoutError, OSError) as exc:
+        result = Result(scenario, None, None, [f"{type(exc).__name__}: {exc}"])
     status = "ok" if not result.problems else "FAILED"
     print(f" {status} ({time.monotonic() - began:.1f} s)", flush=True)
     return result
 
 
 def run_all(options: argparse.Namespace) -> list[Result]:
-    """The echo bot, Mend on SQLite, and Mend on PostgreSQL if it is reachable."""
-    results = [
-        timed("echo bot", lambda: run_scenario("echo bot", "echo", None, options)),
-        timed("Mend, SQLite", lambda: run_scenario("Mend, SQLite", "mend", None, options)),
-    ]
-    if options.no_postgres:
-        print("PostgreSQL SKIPPED: --no-postgres")
-        return results
-    with postgres_database(options.postgres) as url:
-        if url is not None:
-            label = "Mend, PostgreSQL"
-            results.append(timed(label, lambda: run_scenario(label, "mend", url, options)))
+    """The chosen scenarios in order; PostgreSQL only if the server is reachable."""
+    results = []
+    for scenario in SCENARIOS:
+        if scenario.key not in options.scenarios:
+            print(f"  {scenario.label}: not chosen (--scenarios)")
+        elif scenario.key != "postgres":
+            results.append(timed(scenario, None, options))
+        else:
+            with postgres_database(options.postgres) as url:
+                if url is not None:
+                    results.append(timed(scenario, url, options))
     return results
 
 
@@ -684,24 +743,34 @@ TABLE = (
     ("calls/upd", 10, "{:.2f}"),
     ("fake CPU", 9, "{:.0%}"),
 )
+LEGEND = """
+upd/s: measured updates / wall-clock seconds. p50, p99 ms: from the getUpdates response that
+delivered an update to the first message the bot sent back. turn p99: to the update being fully
+handled. CPU s, CPU ms/upd: the bot process only (user+sys, all threads; a PostgreSQL server's
+own CPU is not counted). RSS MB: the bot process's peak. calls/upd: Bot API calls per update.
+fake CPU: the fake Bot API process's share of one core (near 100% would make it the limit)."""
 
 
-def table_row(result: Result) -> list[object]:
-    """The values for one line of the table, in TABLE's order."""
-    stats = result.stats
-    return [
-        result.label + (" *" if result.profiled else ""),
+def table_row(result: Result) -> list[str]:
+    """One line of the table, formatted in TABLE's order; a scenario that broke says so."""
+    label = result.scenario.label + (" *" if result.profiled else "")
+    stats, usage = result.stats, result.usage
+    if stats is None or usage is None:
+        return [label, *(["FAILED"] + ["-"] * (len(TABLE) - 2))]
+    values = [
+        label,
         stats.updates,
         result.rate,
         stats.reply_ms[0],
         stats.reply_ms[1],
         stats.turn_ms[1],
-        result.usage.cpu_seconds,
+        usage.cpu_seconds,
         result.cpu_per_update * 1000,
-        result.usage.peak_rss_mb,
+        usage.peak_rss_mb,
         stats.api_calls / max(1, stats.updates),
         stats.fake_cpu / stats.seconds,
     ]
+    return [fmt.format(value) for (_, _, fmt), value in zip(TABLE, values, strict=True)]
 
 
 def table_line(cells: Sequence[str]) -> str:
@@ -711,62 +780,65 @@ def table_line(cells: Sequence[str]) -> str:
     return "  ".join([f"{first[0]:<{first[1]}}", *(f"{c:>{w}}" for c, w in rest)])
 
 
-def print_table(results: list[Result]) -> None:
-    """One line per scenario."""
-    print(table_line([name for name, _, _ in TABLE]))
-    for result in results:
-        values = zip(TABLE, table_row(result), strict=True)
-        print(table_line([fmt.format(value) for (_, _, fmt), value in values]))
-
-
 def verdict(ok: bool) -> str:
+    """How a number fares against its target."""
     return "met" if ok else "MISSED"
+
+
+def measured(results: list[Result], key: str) -> Result | None:
+    """The scenario's result, if it ran to the end."""
+    return next((r for r in results if r.scenario.key == key and r.stats is not None), None)
 
 
 def print_targets(results: list[Result]) -> None:
     """Mend's CPU per update against the echo bot's, and its rate on SQLite."""
-    echo = next(r for r in results if r.label == "echo bot")
-    target = f"target: at most {CPU_RATIO_TARGET:.0f}x"
-    print(f"\nMend's CPU per update / the echo bot's ({target}):")
-    for result in results:
-        if result is not echo:
-            ratio = result.cpu_per_update / echo.cpu_per_update
-            print(f"  {result.label:<18} {ratio:5.2f}x   {verdict(ratio <= CPU_RATIO_TARGET)}")
-    sqlite = next((r for r in results if r.label == "Mend, SQLite"), None)
-    if sqlite is not None:
-        ok = sqlite.rate >= SQLITE_RATE_TARGET
-        print(
-            f"Mend on SQLite: {sqlite.rate:.0f} updates/s "
-            f"(target: at least {SQLITE_RATE_TARGET:.0f})   {verdict(ok)}"
+    echo = measured(results, "echo")
+    print(f"\nMend's CPU per update / the echo bot's (target: at most {CPU_RATIO_TARGET:.0f}x):")
+    for scenario in SCENARIOS[1:]:
+        mend = measured(results, scenario.key)
+        if echo is None or mend is None:
+            print(f"  {scenario.label:<18}   n/a   (not measured)")
+            continue
+        ratio = mend.cpu_per_update / echo.cpu_per_update
+        print(f"  {scenario.label:<18} {ratio:5.2f}x   {verdict(ratio <= CPU_RATIO_TARGET)}")
+    sqlite = measured(results, "sqlite")
+    rate = f"{sqlite.rate:.0f} updates/s" if sqlite else "n/a"
+    ok = sqlite is not None and sqlite.rate >= SQLITE_RATE_TARGET
+    target = f"target: at least {SQLITE_RATE_TARGET:.0f}"
+    print(f"Mend on SQLite: {rate} ({target})   {verdict(ok)}")
+
+
+def print_problems(results: list[Result], options: argparse.Namespace) -> None:
+    """Every problem, loudly; or what was checked."""
+    problems = [(r.scenario.label, p) for r in results for p in r.problems]
+    if not problems:
+        mend = [r.scenario for r in results if r.scenario.kind == "mend"]
+        databases = [scenario.label.removeprefix("Mend, ") for scenario in mend]
+        saved = (
+            f"; all {options.users + options.warmup} users have {options.rounds} saved "
+            f"I-statement(s) in {' and '.join(databases)}"
+            if databases
+            else ""
         )
+        print(f"\nChecked: every update was answered{saved}.")
+        return
+    print("\n" + "!" * 72)
+    for label, problem in problems:
+        print(f"FAILED [{label}]: {problem}")
+    print("!" * 72)
 
 
 def print_report(results: list[Result], options: argparse.Namespace) -> None:
-    """The table, the targets, and every problem, loudly."""
+    """The table, its legend, the targets, and the checks."""
     print()
-    print_table(results)
-    print(
-        "\nupd/s: wall clock over the measured run. p50/p99 ms: getUpdates delivery -> first "
-        "message back.\nturn p99: delivery -> update fully handled. CPU: bot process only "
-        "(user+sys, all threads;\nthe PostgreSQL server's own CPU is not counted). RSS: bot "
-        "process peak. fake CPU: the fake\nprocess's share of one core (near 100% would make "
-        "it the bottleneck)."
-    )
+    print(table_line([name for name, _, _ in TABLE]))
+    for result in results:
+        print(table_line(table_row(result)))
+    print(LEGEND)
     if any(r.profiled for r in results):
-        print(f"* profiled with cProfile (numbers inflated); report in {options.profile}")
+        print(f"* profiled (CPU and latency inflated); report in {options.profile}")
     print_targets(results)
-    problems = [(r.label, p) for r in results for p in r.problems]
-    if problems:
-        print("\n" + "!" * 72)
-        for label, problem in problems:
-            print(f"FAILED [{label}]: {problem}")
-        print("!" * 72)
-    else:
-        total = options.users + options.warmup
-        print(
-            f"\nChecked: every update was answered, and all {total} Mend users have "
-            f"{options.rounds} saved I-statement(s) in each database."
-        )
+    print_problems(results, options)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -776,11 +848,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--rounds",
         type=int,
-        default=2,
-        help="I-statements each user writes after onboarding (default 2)",
+        default=1,
+        help="I-statements each user writes after onboarding (default 1)",
     )
     parser.add_argument(
-        "--warmup", type=int, default=20, help="extra users run first, not measured (default 20)"
+        "--warmup", type=int, default=10, help="extra users run first, not measured (default 10)"
     )
     parser.add_argument(
         "--concurrency",
@@ -793,13 +865,29 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=POSTGRES_SERVER,
         help="PostgreSQL server URL to create the bench database on",
     )
-    parser.add_argument("--no-postgres", action="store_true", help="skip PostgreSQL")
     parser.add_argument(
-        "--profile", metavar="PATH", help="cProfile the bot during Mend's SQLite run; text to PATH"
+        "--scenarios",
+        type=lambda text: [key.strip() for key in text.split(",")],
+        default=[s.key for s in SCENARIOS],
+        help="which to run, comma-separated (default: echo,sqlite,postgres)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="PATH",
+        help="profile the bot's measured run (pyinstrument if installed, else cProfile) to PATH",
+    )
+    parser.add_argument(
+        "--profile-scenario",
+        default="sqlite",
+        choices=[s.key for s in SCENARIOS],
+        help="the scenario --profile applies to (default: sqlite)",
     )
     options = parser.parse_args(argv)
     if options.users < 1 or options.rounds < 1 or options.warmup < 0:
         parser.error("--users and --rounds must be at least 1, --warmup at least 0")
+    unknown = set(options.scenarios) - {s.key for s in SCENARIOS}
+    if unknown:
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
     return options
 
 

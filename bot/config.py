@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     mend_data_dir: Path = Field(default_factory=default_data_dir)
     mend_data_key: SecretStr | None = None
     mend_content_dir: Path = PROJECT_ROOT
-    mend_max_concurrent_updates: int = Field(default=64, ge=1, le=4096)
+    mend_max_concurrent_updates: int = Field(default=8, ge=1, le=4096)
     mend_flood_backlog: int = Field(default=8, ge=1)
     mend_flood_pace: float = Field(default=0.5, ge=0, le=10)
 

@@ -33,6 +33,20 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     attachment: Attachment | None = None
     purge: tuple[int, int] | None = None  # delete this chat's messages in this id range first
+    apart: bool = False  # a message of its own (say, a text to copy), never merged
+
+
+def merged(replies: list[Reply]) -> list[Reply]:
+    """Join consecutive plain texts into one message: fewer messages, and fewer API calls."""
+    out: list[Reply] = []
+    for reply in replies:
+        last = out[-1] if out else None
+        plain = not (reply.attachment or reply.purge or reply.apart)
+        if last and plain and not (last.buttons or last.attachment or last.purge or last.apart):
+            out[-1] = Reply(f"{last.text}\n\n{reply.text}", reply.buttons)
+        else:
+            out.append(reply)
+    return out
 
 
 @dataclass(frozen=True)

@@ -234,5 +234,7 @@ def test_prompt_repeats_the_question_without_effects(engine: Engine) -> None:
     speaker = Speaker()
     out = engine.begin("compassion", speaker)
     again = engine.prompt(out.state, speaker)
-    assert [r.text for r in again] == [out.replies[-1].text]
+    assert [r.text for r in again] == [
+        "First, how distressed do you feel right now, from 1 (calm) to 5 (overwhelmed)?"
+    ], "only the question, not the whole introduction"
     assert again[-1].buttons == out.replies[-1].buttons

@@ -284,13 +284,3 @@ async def test_server_error_is_retried(telegram: TelegramHarness) -> None:
     sam = telegram.person(2017)
     await sam.send("/help")
     assert "How Mend works" in sam.text
-
-
-async def test_message_not_modified_is_ignored(telegram: TelegramHarness) -> None:
-    telegram.fake.faults.append(
-        Fault("editMessageReplyMarkup", 400, "Bad Request: message is not modified")
-    )
-    sam = telegram.person(2018)
-    await sam.send("/start")
-    await sam.press("I was hurt")
-    assert "Thank you for telling me" in sam.text

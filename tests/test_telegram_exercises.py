@@ -97,13 +97,12 @@ async def test_i_statement_seed_example_end_to_end(telegram_any_db: TelegramHarn
     }
 
 
-async def test_pressed_keyboards_are_removed(telegram: TelegramHarness) -> None:
+async def test_button_presses_are_answered(telegram: TelegramHarness) -> None:
     sam = telegram.person(1006)
     await sam.send("/start")
     await sam.press("I was hurt")
-    edits = [c for c in telegram.fake.calls if c.method == "editMessageReplyMarkup"]
-    assert edits and edits[-1].params["chat_id"] == 1006
-    assert any(c.method == "answerCallbackQuery" for c in telegram.fake.calls)
+    answered = [c for c in telegram.fake.calls if c.method == "answerCallbackQuery"]
+    assert len(answered) == 1
 
 
 async def test_reflective_listening_end_to_end(telegram: TelegramHarness) -> None:

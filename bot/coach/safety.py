@@ -7,6 +7,7 @@ Nothing here logs or keeps the text it screens.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,10 +26,14 @@ _TERM = re.compile(r"\{([a-z_]+)\}")
 _ESCAPES = re.compile(r"\\[a-zA-Z]")
 _VOCAB_WORD = re.compile(r"[a-z']+")
 _NOT_TEXT = re.compile(r"[^\w\s']|_")
-_SPACES = re.compile(r"\s+")
+_ASCII_PUNCTUATION = str.maketrans({c: " " for c in string.punctuation.replace("'", "")})
 _REPEATS = re.compile(r"([a-z])\1{2,}")
+_STRETCHED = re.compile(r"(.)\1\1")
 _SEPARATORS = re.compile(r"[ .\-_*·,]+")
 _LONGEST_WORD = 24
+_GATE_CHECKS = 4
+_WORD_LIST = re.compile(r"\(\?:([a-z0-9' ]*(?:\|[a-z0-9' ]*)+)\)")
+_SINGLE_CHARACTERS = frozenset(string.ascii_lowercase + string.digits)
 
 Span = tuple[int, int]
 
@@ -44,30 +49,53 @@ class SafetySignal:
 
 @dataclass(frozen=True)
 class Spelling:
-    """Rewrites applied before matching: misspellings and slang, leetspeak, and a word list."""
+    """Rewrites applied before matching: misspellings and slang, leetspeak, spaced letters."""
 
-    words: re.Pattern[str] | None
     canonical: dict[str, str]
+    variant_words: frozenset[str]
+    phrase_seconds: dict[str, frozenset[str]]
+    longest_phrase: int
     leet: dict[int, str]
+    leet_chars: frozenset[str]
     leet_token: re.Pattern[str]
     spaced: re.Pattern[str]
     vocabulary: frozenset[str]
 
-    def correct(self, text: str) -> str:
-        """Replace known misspellings and slang with their canonical words."""
-        if self.words is None:
-            return text
-        return self.words.sub(lambda m: self.canonical[m.group(0)], text)
+    def correct(self, words: list[str]) -> list[str]:
+        """Replace known misspellings and slang (words or phrases) with their canonical form."""
+        touched = self.variant_words.intersection(words)
+        if not touched:
+            return words
+        out: list[str] = []
+        index = 0
+        while index < len(words):
+            word = words[index]
+            size, replacement = self._phrase(words, index) if word in touched else (1, word)
+            out.append(replacement)
+            index += size
+        return " ".join(out).split(" ")
+
+    def _phrase(self, words: list[str], index: int) -> tuple[int, str]:
+        """The longest known phrase or word starting at `index`, and how many words it takes."""
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if following in self.phrase_seconds.get(words[index], ()):
+            for size in range(min(self.longest_phrase, len(words) - index), 1, -1):
+                phrase = " ".join(words[index : index + size])
+                if phrase in self.canonical:
+                    return size, self.canonical[phrase]
+        return 1, self.canonical.get(words[index], words[index])
 
     def deleet(self, text: str) -> str:
         """Turn digits and symbols inside words back into letters: 'k1ll' -> 'kill'."""
+        if self.leet_chars.isdisjoint(text):
+            return text
         return self.leet_token.sub(self._deleet_token, text)
 
     def _deleet_token(self, match: re.Match[str]) -> str:
         token = match.group(0)
         core = token.rstrip("!?")
-        if core.isalpha() or not any(c.isalpha() for c in core):
-            return token
+        if not any(c.isalpha() for c in core) or core.lstrip(string.digits).isalpha():
+            return token  # no letters, or a number and a unit: "3am", "2nd", "10pm"
         return core.translate(self.leet) + token[len(core) :]
 
     def despace(self, text: str) -> str:
@@ -78,21 +106,56 @@ class Spelling:
         joined = _REPEATS.sub(r"\1", self.deleet(_SEPARATORS.sub("", match.group(0))))
         return " ".join(segment(joined, self.vocabulary) or [joined])
 
+    def variant(self, normalised: str, plain: str, words: list[str]) -> list[str] | None:
+        """The words with leetspeak undone and spaced-out letters joined, if anything may hide."""
+        deleeted = self.deleet(normalised)
+        spaced = len(_SINGLE_CHARACTERS.intersection(words)) >= 3
+        if deleeted == normalised and not spaced and not _STRETCHED.search(plain):
+            return None
+        return self.correct(_squeeze(_plain(self.despace(deleeted))).split(" "))
+
+
+@dataclass(frozen=True)
+class Need:
+    """Something a pattern cannot match without: one of `words` as a whole word, or one of
+    `texts` anywhere in the prepared text."""
+
+    words: frozenset[str] = frozenset()
+    texts: frozenset[str] = frozenset()
+
 
 @dataclass(frozen=True)
 class Gate:
-    """A cheap first test: which patterns could match, from literal strings each one needs."""
+    """A cheap first test of which patterns could match, from what each one needs."""
 
-    literals: tuple[tuple[str, tuple[int, ...]], ...]
+    by_word: dict[str, tuple[int, ...]]
+    keys: frozenset[str]
+    by_text: tuple[tuple[str, tuple[int, ...]], ...]
     always: frozenset[int]
+    also: dict[int, tuple[tuple[frozenset[str], frozenset[str]], ...]]
 
-    def candidates(self, form: str) -> set[int]:
-        """Indexes of the patterns whose required strings occur in the text."""
+    def candidates(self, form: str, words: frozenset[str]) -> list[int]:
+        """Indexes of the patterns whose needs are all met, in order."""
         found = set(self.always)
-        for literal, indexes in self.literals:
-            if literal in form:
+        for word in words & self.keys:
+            found.update(self.by_word[word])
+        for text, indexes in self.by_text:
+            if text in form:
                 found.update(indexes)
-        return found
+        also = self.also
+        return [i for i in sorted(found) if i not in also or _all_met(also[i], form, words)]
+
+
+def _all_met(
+    needs: tuple[tuple[frozenset[str], frozenset[str]], ...], form: str, words: frozenset[str]
+) -> bool:
+    """Whether each need has one of its words among `words` or one of its texts in `form`."""
+    for need_words, need_texts in needs:
+        if need_words.isdisjoint(words) and not (
+            need_texts and any(text in form for text in need_texts)
+        ):
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -114,25 +177,22 @@ class FamilyRules:
     exceptions: tuple[re.Pattern[str], ...]
     exception_gate: Gate
 
-    def find(self, form: str) -> list[Category]:
+    def find(self, form: str, words: frozenset[str]) -> list[Category]:
         """Categories with at least one match that no exception overlaps, in file order."""
-        hits = self._matches(form)
+        hits = [
+            (self.patterns[i][0], span)
+            for i in self.gate.candidates(form, words)
+            for span in whole_word_spans(self.patterns[i][1], form)
+        ]
         if not hits:
             return []
-        spared = self._spared(form)
+        spared = [
+            span
+            for i in self.exception_gate.candidates(form, words)
+            for span in whole_word_spans(self.exceptions[i], form)
+        ]
         kept = {c for c, span in hits if not any(_overlaps(span, s) for s in spared)}
         return [self.categories[i] for i in sorted(kept)]
-
-    def _matches(self, form: str) -> list[tuple[int, Span]]:
-        hits = []
-        for index in sorted(self.gate.candidates(form)):
-            category, pattern = self.patterns[index]
-            hits += [(category, m.span()) for m in pattern.finditer(form)]
-        return hits
-
-    def _spared(self, form: str) -> list[Span]:
-        candidates = self.exception_gate.candidates(form)
-        return [m.span() for i in candidates for m in self.exceptions[i].finditer(form)]
 
 
 @dataclass(frozen=True)
@@ -145,6 +205,26 @@ class LocaleRules:
 
 def _overlaps(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+def whole_word_spans(pattern: re.Pattern[str], form: str) -> list[Span]:
+    """Spans of the matches that start a word (patterns are compiled without the lookbehind,
+    so that the regex engine can skip ahead to the letters a match can begin with)."""
+    spans: list[Span] = []
+    position = 0
+    while (match := pattern.search(form, position)) is not None:
+        start = match.start()
+        if start and (form[start - 1].isalnum() or form[start - 1] in "'_"):
+            position = start + 1
+            continue
+        spans.append(match.span())
+        position = max(match.end(), start + 1)
+    return spans
+
+
+def _squeeze(text: str) -> str:
+    """Letters stretched three times or more become one: 'diiiie' -> 'die'."""
+    return _REPEATS.sub(r"\1", text)
 
 
 def segment(joined: str, vocabulary: frozenset[str]) -> list[str] | None:
@@ -162,16 +242,28 @@ def segment(joined: str, vocabulary: frozenset[str]) -> list[str] | None:
 
 def _plain(text: str) -> str:
     """Punctuation (other than apostrophes) becomes space; spaces are single."""
-    return _SPACES.sub(" ", _NOT_TEXT.sub(" ", text)).strip()
+    text = text.translate(_ASCII_PUNCTUATION)
+    if not text.isascii():
+        text = _NOT_TEXT.sub(" ", text)
+    return " ".join(text.split())
 
 
 def prepare(text: str, spelling: Spelling) -> list[str]:
     """The forms one message is matched in: plain, and de-spaced/de-leeted if that differs."""
+    return [form for form, _ in _forms(text, spelling)]
+
+
+def _forms(text: str, spelling: Spelling) -> list[tuple[str, frozenset[str]]]:
+    """Each form to match, with its set of words."""
     normalised = normalise(text)
-    plain = spelling.correct(_plain(normalised))
-    variant = spelling.deleet(spelling.despace(normalised))
-    variant = spelling.correct(_REPEATS.sub(r"\1", _plain(variant)))
-    return [plain] if variant == plain else [plain, variant]
+    plain = _plain(normalised)
+    words = plain.split(" ")
+    corrected = spelling.correct(words)
+    forms = [(" ".join(corrected) if corrected is not words else plain, frozenset(corrected))]
+    variant = spelling.variant(normalised, plain, words)
+    if variant is not None and variant != corrected:
+        forms.append((" ".join(variant), frozenset(variant)))
+    return forms
 
 
 def safety_forms(text: str, locale: str = DEFAULT_LOCALE) -> list[str]:
@@ -206,9 +298,9 @@ class SafetyScreen:
         """A signal if the text speaks of danger to the writer, else None."""
         rules = self.rules(locale)
         found: dict[Family, list[Category]] = {}
-        for form in prepare(text, rules.spelling):
+        for form, words in _forms(text, rules.spelling):
             for family in rules.families:
-                for category in family.find(form):
+                for category in family.find(form, words):
                     matched = found.setdefault(family.family, [])
                     if category not in matched:
                         matched.append(category)
@@ -270,20 +362,19 @@ def _load_family(
     patterns: list[tuple[int, re.Pattern[str]]] = []
     for index, (name, spec) in enumerate(raw.items()):
         where = f"{path}:{name}"
-        spec = spec or {}
-        categories.append(Category(str(name), bool(spec.get("immediate", False))))
-        patterns += [(index, _compile(p, terms, where)) for p in _pattern_list(spec, where)]
+        categories.append(Category(str(name), bool((spec or {}).get("immediate", False))))
+        patterns += [(index, _expand(p, terms, where)) for p in _pattern_list(spec, where)]
     raw_exceptions = data.get("exceptions") or []
     if not isinstance(raw_exceptions, list):
         raise ContentError(f"{path}: `exceptions` must be a list of quoted patterns")
-    exceptions = tuple(_compile(str(p), terms, f"{path}:exceptions") for p in raw_exceptions)
+    exceptions = [_expand(str(p), terms, f"{path}:exceptions") for p in raw_exceptions]
     return FamilyRules(
         family=family,
         categories=tuple(categories),
-        patterns=tuple(patterns),
+        patterns=tuple((c, _compile(p, f"{path}:{c}")) for c, p in patterns),
         gate=_gate([p for _, p in patterns], common),
-        exceptions=exceptions,
-        exception_gate=_gate(list(exceptions), common),
+        exceptions=tuple(_compile(p, f"{path}:exceptions") for p in exceptions),
+        exception_gate=_gate(exceptions, common),
     )
 
 
@@ -315,12 +406,32 @@ def _expand(pattern: str, terms: dict[str, str], where: str) -> str:
     return _TERM.sub(term, pattern)
 
 
-def _compile(pattern: str, terms: dict[str, str], where: str) -> re.Pattern[str]:
-    """One pattern, terms filled in, matching whole words only."""
+def _compile(expanded: str, where: str) -> re.Pattern[str]:
+    """One pattern, terms filled in, ending at a word's end (see whole_word_spans)."""
     try:
-        return re.compile(rf"(?<![\w'])(?:{_expand(pattern, terms, where)})(?![\w'])")
+        return re.compile(rf"(?:{_WORD_LIST.sub(_as_trie, expanded)})(?![\w'])")
     except re.error as exc:
-        raise ContentError(f"{where}: bad pattern {pattern!r}: {exc}") from None
+        raise ContentError(f"{where}: bad pattern {expanded!r}: {exc}") from None
+
+
+def _as_trie(match: re.Match[str]) -> str:
+    """A group of plain words, '(?:hit|hits|hitting)', as a tree the regex engine reads
+    a letter at a time, '(?:hit(?:s|ting)?)': the same words, far fewer tries per position."""
+    tree: dict[str, Any] = {}
+    for word in match.group(1).split("|"):
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return f"(?:{_trie_pattern(tree)})"
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    branches = [re.escape(char) + _trie_pattern(node[char]) for char in sorted(node) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def _vocabulary(families: Iterable[dict[str, Any]], spelling: dict[str, Any]) -> frozenset[str]:
@@ -343,78 +454,200 @@ def _load_spelling(data: dict[str, Any], path: Path, vocabulary: frozenset[str])
     for word, variants in (data.get("words") or {}).items():
         if not isinstance(variants, list):
             raise ContentError(f"{path}: words.{word} must list its variants")
-        canonical.update({normalise(str(v)): str(word) for v in variants})
+        canonical.update({_plain(normalise(str(v))): str(word) for v in variants})
     leet = {str(k): str(v) for k, v in (data.get("leet") or {}).items()}
     if any(len(k) != 1 for k in leet):
         raise ContentError(f"{path}: each `leet` key must be one character")
-    chars = rf"[\w{re.escape(''.join(leet))}]"
-    alternation = "|".join(re.escape(v) for v in sorted(canonical, key=len, reverse=True))
+    symbols = re.escape("".join(leet))
+    chars = rf"[\w{symbols}]"
+    phrases = [v.split(" ") for v in canonical if " " in v]
+    seconds: dict[str, set[str]] = {}
+    for phrase in phrases:
+        seconds.setdefault(phrase[0], set()).add(phrase[1])
     return Spelling(
-        words=re.compile(rf"(?<![\w'])(?:{alternation})(?![\w'])") if canonical else None,
         canonical=canonical,
+        variant_words=frozenset(w for v in canonical for w in v.split(" ")[:1]),
+        phrase_seconds={first: frozenset(rest) for first, rest in seconds.items()},
+        longest_phrase=max((len(p) for p in phrases), default=1),
         leet=str.maketrans(leet),
-        leet_token=re.compile(f"{chars}+"),
+        leet_chars=frozenset(leet),
+        leet_token=re.compile(rf"{chars}*[{symbols}]{chars}*"),
         spaced=re.compile(rf"(?<!{chars})(?:{chars}[ .\-_*·,]{{1,3}}){{2,}}{chars}(?!{chars})"),
         vocabulary=vocabulary,
     )
 
 
-# The gate: literal strings a pattern cannot match without
+# The gate: what each pattern cannot match without, found by reading its parsed form
 
 
-def _gate(patterns: list[re.Pattern[str]], common: frozenset[str]) -> Gate:
-    """Index the patterns by the literal strings they need; those with none always run."""
-    by_literal: dict[str, list[int]] = {}
+def _gate(patterns: list[str], common: frozenset[str]) -> Gate:
+    """Index the patterns by their most telling need; check a few others before running."""
+    by_word: dict[str, list[int]] = {}
+    by_text: dict[str, list[int]] = {}
     always: set[int] = set()
+    also: dict[int, tuple[tuple[frozenset[str], frozenset[str]], ...]] = {}
     for index, pattern in enumerate(patterns):
-        needed = required_literals(pattern, common)
-        if not needed:
+        needs = pattern_needs(pattern, common)
+        if not needs:
             always.add(index)
-        for literal in needed or ():
-            by_literal.setdefault(literal, []).append(index)
-    literals = tuple((lit, tuple(ids)) for lit, ids in sorted(by_literal.items()))
-    return Gate(literals, frozenset(always))
+            continue
+        for word in needs[0].words:
+            by_word.setdefault(word, []).append(index)
+        for text in needs[0].texts:
+            by_text.setdefault(text, []).append(index)
+        if len(needs) > 1:
+            also[index] = tuple((n.words, n.texts) for n in needs[1:_GATE_CHECKS])
+    return Gate(
+        by_word={w: tuple(ids) for w, ids in by_word.items()},
+        keys=frozenset(by_word),
+        by_text=tuple((t, tuple(ids)) for t, ids in sorted(by_text.items())),
+        always=frozenset(always),
+        also=also,
+    )
 
 
-def required_literals(pattern: re.Pattern[str], common: frozenset[str]) -> set[str] | None:
-    """Strings of which every match contains at least one, or None if none can be told."""
+def pattern_needs(pattern: str, common: frozenset[str]) -> list[Need]:
+    """What every match of the pattern holds, most telling first; empty if none can be told.
+
+    The pattern is read as written (before _as_trie), starting and ending at word edges.
+    """
     try:
         from re import _parser  # type: ignore[attr-defined]
 
-        return _required(list(_parser.parse(pattern.pattern)), common)
-    except Exception:  # an unknown regex feature or Python version: the pattern always runs
+        reader = _NeedReader(common)
+        needs = reader.sequence(list(_parser.parse(pattern)), True, True)
+    except Exception:  # an unfamiliar regex feature or Python version: the pattern always runs
+        return []
+    return sorted(set(needs), key=reader.selectivity, reverse=True)
+
+
+class _NeedReader:
+    """Walks a parsed pattern, tracking whether each position is at the start of a word."""
+
+    def __init__(self, common: frozenset[str]) -> None:
+        from re import _constants  # type: ignore[attr-defined]
+
+        self.op = _constants
+        self.common = common
+        self.zero_width = {_constants.AT, _constants.ASSERT, _constants.ASSERT_NOT}
+
+    def sequence(self, items: list[Any], start: bool, end: bool) -> list[Need]:
+        """Every need of a sequence; `start`/`end`: whether it begins/ends at a word edge."""
+        items = [item for item in items if item[0] not in self.zero_width]
+        needs: list[Need] = []
+        run, run_start, edge = "", False, start
+        for index, (code, arg) in enumerate(items):
+            if code is self.op.LITERAL and arg != ord(" "):
+                run, run_start = run + chr(arg), run_start if run else edge
+                edge = False
+                continue
+            if run:
+                needs += self.run_needs(run, run_start, items, index, end)
+                run = ""
+            after = self.starts_at_edge(items[index + 1 :], end)
+            needs += self.item_needs(code, arg, edge, after)
+            edge = self.ends_at_edge(code, arg, edge)
+        if run:
+            needs.append(self.run_need(run, run_start, end))
+        return [n for n in needs if n.words or n.texts]
+
+    def run_needs(self, run: str, at_start: bool, items: list[Any], index: int, end: bool):
+        """A run of letters, and the same run with the endings that may follow it: the parser
+        turns 'hit|hits' into 'hit(?:|s)' and 'kids?' is 'kid' and an optional 's'."""
+        needs = [self.run_need(run, at_start, self.starts_at_edge(items[index:], end))]
+        tails = self.endings(*items[index])
+        if tails is not None:
+            whole = frozenset(run + tail for tail in tails)
+            if at_start and self.starts_at_edge(items[index + 1 :], end):
+                needs.append(Need(words=whole))
+            else:
+                needs.append(Need(texts=whole))
+        return needs
+
+    def run_need(self, run: str, at_start: bool, at_end: bool) -> Need:
+        return Need(words=frozenset({run})) if at_start and at_end else Need(texts=frozenset({run}))
+
+    def endings(self, code: Any, arg: Any) -> list[str] | None:
+        """The letters an item adds to the word before it, if it is only letters."""
+        if code is self.op.BRANCH:
+            tails = [self.letters(list(a)) for a in arg[1]]
+            return None if any(t is None for t in tails) else [str(t) for t in tails]
+        if code is self.op.MAX_REPEAT and arg[:2] == (0, 1):
+            tail = self.letters(list(arg[2]))
+            return None if tail is None else ["", tail]
         return None
 
+    def letters(self, items: list[Any]) -> str | None:
+        chars = [chr(arg) for code, arg in items if code is self.op.LITERAL]
+        return "".join(chars) if len(chars) == len(items) and " " not in chars else None
 
-def _required(items: list[tuple[Any, Any]], common: frozenset[str]) -> set[str] | None:
-    """The most selective literal set among the parts of a sequence that every match has."""
-    from re import _constants as op  # type: ignore[attr-defined]
-
-    best: set[str] | None = None
-    run = ""
-    for code, arg in [*items, (None, None)]:
-        if code is op.LITERAL:
-            run += chr(arg)
-            continue
-        options: list[set[str] | None] = [{run}] if run.strip() else []
-        run = ""
+    def item_needs(self, code: Any, arg: Any, start: bool, end: bool) -> list[Need]:
+        op = self.op
         if code is op.SUBPATTERN:
-            options.append(_required(list(arg[3]), common))
-        elif code is op.BRANCH:
-            alternatives = [_required(list(a), common) for a in arg[1]]
-            if all(alternatives):
-                options.append(set().union(*alternatives))  # type: ignore[arg-type]
-        elif code in (op.MAX_REPEAT, op.MIN_REPEAT) and arg[0] >= 1:
-            options.append(_required(list(arg[2]), common))
-        for option in options:
-            if option and (
-                best is None or _selectivity(option, common) > _selectivity(best, common)
-            ):
-                best = option
-    return best
+            return self.sequence(list(arg[3]), start, end)
+        if code is op.BRANCH:
+            return self.union([self.best(self.sequence(list(a), start, end)) for a in arg[1]])
+        if code in (op.MAX_REPEAT, op.MIN_REPEAT) and arg[0] >= 1:
+            once = arg[1] == 1
+            return self.sequence(list(arg[2]), start and once, end and once)
+        return []
 
+    def best(self, needs: list[Need]) -> Need | None:
+        return max(needs, key=self.selectivity, default=None)
 
-def _selectivity(literals: set[str], common: frozenset[str]) -> tuple[int, int]:
-    """Rarer first: the shortest meaningful string's length, then fewer strings."""
-    lengths = [0 if s.strip() in common else len(s.strip()) for s in literals]
-    return min(lengths), -len(literals)
+    def union(self, needs: list[Need | None]) -> list[Need]:
+        """One of several alternatives: any of their needs will do."""
+        if not needs or any(n is None for n in needs):
+            return []
+        present = [n for n in needs if n is not None]
+        if all(n.words for n in present):
+            return [Need(words=frozenset().union(*(n.words for n in present)))]
+        return [Need(texts=frozenset().union(*(n.words | n.texts for n in present)))]
+
+    def starts_at_edge(self, items: list[Any], end: bool) -> bool:
+        """Whether what comes next surely begins with a space (or is the end of the pattern)."""
+        op = self.op
+        for code, arg in items:
+            if code in self.zero_width:
+                continue
+            if code is op.LITERAL:
+                return arg == ord(" ")
+            if code is op.SUBPATTERN:
+                return self.starts_at_edge(list(arg[3]), False)
+            if code is op.BRANCH:
+                return all(a and self.starts_at_edge(list(a), False) for a in arg[1])
+            if code in (op.MAX_REPEAT, op.MIN_REPEAT):
+                if not self.starts_at_edge(list(arg[2]), False):
+                    return False
+                if arg[0] >= 1:
+                    return True
+                continue
+            return False
+        return end
+
+    def ends_at_edge(self, code: Any, arg: Any, before: bool) -> bool:
+        """Whether the position after this item is surely just after a space."""
+        op = self.op
+        if code is op.LITERAL:
+            return arg == ord(" ")
+        if code is op.SUBPATTERN:
+            return self.sequence_ends_at_edge(list(arg[3]), before)
+        if code is op.BRANCH:
+            return all(self.sequence_ends_at_edge(list(a), before) for a in arg[1])
+        if code in (op.MAX_REPEAT, op.MIN_REPEAT):
+            inner = self.sequence_ends_at_edge(list(arg[2]), False)
+            return inner and (before or arg[0] >= 1)
+        return False
+
+    def sequence_ends_at_edge(self, items: list[Any], before: bool) -> bool:
+        edge = before
+        for code, arg in items:
+            if code not in self.zero_width:
+                edge = self.ends_at_edge(code, arg, edge)
+        return edge
+
+    def selectivity(self, need: Need) -> tuple[int, bool, int, int]:
+        """Fewer common words, then whole words before text, then longer, then fewer keys."""
+        keys = [k.strip() for k in need.words or need.texts]
+        rare = [len(k) for k in keys if k not in self.common]
+        return len(rare) - len(keys), bool(need.words), min(rare, default=0), -len(keys)

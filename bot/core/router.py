@@ -18,7 +18,7 @@ from bot.core.turn import Profile, Turn
 from bot.dialogue import callbacks
 from bot.dialogue.engine import Answer, Engine
 from bot.dialogue.state import FlowState
-from bot.messages import Incoming, Reply
+from bot.messages import Incoming, Reply, merged
 
 Handler = Callable[[TurnContext], None]
 # Commands the core answers itself, in the order Telegram's menu shows them; flow commands
@@ -92,6 +92,7 @@ class Router:
         else:
             _non_text(ctx)
         _notice_distress(ctx)
+        ctx.turn.replies = merged(ctx.turn.replies)
         return ctx.turn
 
     def follow_up(self, profile: Profile, active: FlowState | None, now: datetime) -> Turn:

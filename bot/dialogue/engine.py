@@ -150,7 +150,7 @@ class Engine:
                 state.options = [value for value, _ in pairs]
                 outcome.replies += self._attach(texts, step_buttons(flow.id, state.seq, pairs))
                 return
-            outcome.replies += [Reply(text) for text in texts if text]
+            outcome.replies += self._attach(texts, (), apart=step.apart)
             if step.end:
                 state.status = "completed"
                 state.options = []
@@ -253,11 +253,12 @@ class Engine:
     ) -> tuple[tuple[Button, ...], ...]:
         return step_buttons(flow.id, state.seq, self._button_list(flow, step, state, speaker))
 
-    def _attach(self, texts: list[str], buttons: tuple[tuple[Button, ...], ...]) -> list[Reply]:
-        replies = [Reply(text) for text in texts if text]
-        if buttons and replies:
-            replies[-1] = Reply(replies[-1].text, buttons)
-        return replies
+    def _attach(
+        self, texts: list[str], buttons: tuple[tuple[Button, ...], ...], apart: bool = False
+    ) -> list[Reply]:
+        """One step, one message: its texts joined, with the step's buttons."""
+        text = "\n\n".join(t for t in texts if t)
+        return [Reply(text, buttons, apart=apart)] if text else []
 
     def _say(self, key: str, speaker: Speaker, state: FlowState, flow: Flow | None = None) -> str:
         full = qualify(flow.id, key) if flow else key

@@ -83,6 +83,7 @@ class Step(Strict):
     do: tuple[Action, ...] = ()
     next: tuple[Branch, ...] = ()
     end: bool = False
+    apart: bool = False  # send alone, never merged with other texts (e.g. a text to copy)
 
     @field_validator("ask", mode="before")
     @classmethod

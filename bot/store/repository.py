@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, delete
+from sqlalchemy import and_, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,19 +14,22 @@ from bot.store.export import user_tables
 from bot.store.models import RECORD_TABLES, FlowRun, Statement, User
 from bot.store.types import utcnow
 
+# Built once: this runs on every update, and building a statement costs more than running it.
+_USER_AND_ACTIVE_RUN = (
+    select(User, FlowRun)
+    .outerjoin(FlowRun, and_(FlowRun.user_id == User.id, FlowRun.status == "active"))
+    .where(User.channel == bindparam("channel"), User.external_id == bindparam("external_id"))
+    .order_by(col(FlowRun.id).desc())
+    .limit(1)
+)
+
 
 async def load_user_and_run(
     session: AsyncSession, channel: str, external_id: str
 ) -> tuple[User | None, FlowRun | None]:
     """The user and their active run, in one round trip."""
-    query = (
-        select(User, FlowRun)
-        .outerjoin(FlowRun, and_(FlowRun.user_id == User.id, FlowRun.status == "active"))
-        .where(User.channel == channel, User.external_id == external_id)
-        .order_by(col(FlowRun.id).desc())
-        .limit(1)
-    )
-    row = (await session.exec(query)).first()
+    params = {"channel": channel, "external_id": external_id}
+    row = (await session.exec(_USER_AND_ACTIVE_RUN, params=params)).first()
     return (row[0], row[1]) if row else (None, None)
 
 

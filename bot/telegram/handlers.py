@@ -7,7 +7,7 @@ import logging
 import traceback
 
 from telegram import Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.core.service import Coach
@@ -42,14 +42,15 @@ async def on_text(update: Update, context: Context) -> None:
 
 
 async def on_button(update: Update, context: Context) -> None:
-    """A pressed inline button: stop the spinner, apply it, tidy the old keyboard."""
+    """A pressed inline button: stop the spinner and apply it.
+
+    Old keyboards are left in place (editing each costs an API call per press); pressing one
+    later is refused politely by the core, with the current question shown again.
+    """
     query = update.callback_query
     with contextlib.suppress(TelegramError):
         await query.answer()
     replies = await coach_of(context).handle(convert.incoming(update, "button", query.data or ""))
-    if query.message is not None and getattr(query.message, "reply_markup", None):
-        with contextlib.suppress(BadRequest):  # "message is not modified", or too old to edit
-            await query.edit_message_reply_markup(reply_markup=None)
     chat = update.effective_chat or (query.message.chat if query.message else None)
     chat_id = chat.id if chat else query.from_user.id
     await deliver(context.bot, chat_id, replies)
