@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     mend_max_concurrent_updates: int = Field(default=8, ge=1, le=4096)
     mend_flood_backlog: int = Field(default=8, ge=1)
     mend_flood_pace: float = Field(default=0.5, ge=0, le=10)
+    mend_checkin_tick: float = Field(default=30, gt=0, le=3600)  # seconds between dispatches
+    mend_checkin_grace: float = Field(default=2, ge=0, le=48)  # hours a late check-in still goes
+    mend_send_rate: float = Field(default=30, gt=0, le=1000)  # Bot API messages a second, overall
+    mend_chat_rate: float = Field(default=1.0, ge=0, le=100)  # a second per private chat; 0: none
 
     @field_validator("log_level")
     @classmethod

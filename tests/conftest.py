@@ -123,14 +123,20 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     await server.stop()
 
 
-def bot_settings(fake: FakeTelegram, database_url: str, data_dir: Path) -> Settings:
-    return Settings(
-        telegram_bot_token=fake.token,
-        telegram_api_url=fake.url,
-        database_url=database_url,
-        mend_data_dir=data_dir,
-        _env_file=None,
-    )
+def bot_settings(
+    fake: FakeTelegram, database_url: str, data_dir: Path, **overrides: object
+) -> Settings:
+    """A bot on the fake: no per-chat pace and a high overall rate, unless overridden."""
+    values: dict[str, object] = {
+        "telegram_bot_token": fake.token,
+        "telegram_api_url": fake.url,
+        "database_url": database_url,
+        "mend_data_dir": data_dir,
+        "mend_send_rate": 1000,
+        "mend_chat_rate": 0,
+        **overrides,
+    }
+    return Settings(**values, _env_file=None)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import asyncio
 import itertools
 import json
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,12 +42,13 @@ INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id"}
 
 @dataclass
 class Call:
-    """One request the bot made."""
+    """One request the bot made, received at monotonic time `at`; `status` is the HTTP answer."""
 
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
     files: dict[str, bytes] = field(default_factory=dict)
+    status: int = 200
 
 
 @dataclass
@@ -73,6 +75,10 @@ class FakeTelegram:
         self.pushed_update_id = 0
         self.acked_offset = 0
         self.max_poll_wait = 1.0
+        self.rate_limit: float | None = None  # send* calls a second over a sliding 1 s window
+        self.rate_retry_after = 1  # the retry_after of a 429 for exceeding rate_limit
+        self.too_many = 0  # send* calls refused with 429 for exceeding rate_limit
+        self._recent_sends: deque[float] = deque()
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._new_update = asyncio.Event()
@@ -111,9 +117,20 @@ class FakeTelegram:
         call = Call(method, params, files=files)
         fault = self._take_fault(method, params)
         if fault:
+            call.status = fault.code
             self.calls.append(call)
             extra = {"parameters": {"retry_after": fault.retry_after}} if fault.retry_after else {}
             return _error(fault.code, fault.description, **extra)
+        if method.startswith("send") and self._over_rate(call.at):
+            call.status = 429
+            self.calls.append(call)
+            self.too_many += 1
+            retry_after = self.rate_retry_after
+            return _error(
+                429,
+                f"Too Many Requests: retry after {retry_after}",
+                parameters={"retry_after": retry_after},
+            )
         if method != "getUpdates":
             self.calls.append(call)
         handler = getattr(self, f"_api_{method}", None)
@@ -124,6 +141,18 @@ class FakeTelegram:
         except ApiError as exc:
             return _error(exc.code, exc.description)
         return web.json_response({"ok": True, "result": result})
+
+    def _over_rate(self, now: float) -> bool:
+        """Whether a send now would exceed `rate_limit` in the last second; if not, count it."""
+        if self.rate_limit is None:
+            return False
+        recent = self._recent_sends
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        if len(recent) >= self.rate_limit:
+            return True
+        recent.append(now)
+        return False
 
     def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
         for fault in self.faults:

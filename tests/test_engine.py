@@ -15,7 +15,7 @@ from bot.dialogue.state import FlowState
 
 @pytest.fixture(scope="module")
 def engine(content: Content) -> Engine:
-    return Engine(content.flows, content.texts, content.analyst)
+    return Engine(content.flows, content.texts, content.tools)
 
 
 def texts(outcome: Outcome) -> str:

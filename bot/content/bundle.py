@@ -11,8 +11,10 @@ from bot.coach.analysis import Analyst
 from bot.coach.safety import SafetyScreen
 from bot.content.resources import Resources
 from bot.content.texts import Texts
+from bot.content.toolbox import build_toolbox
 from bot.content.yamlfiles import ContentError, read_yaml
 from bot.dialogue.schema import Flow
+from bot.dialogue.tools import Toolbox
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Content:
     safety: SafetyScreen
     resources: Resources
     paths: dict[str, tuple[str, ...]]
+    tools: Toolbox
 
     @property
     def commands(self) -> dict[str, str]:
@@ -76,4 +79,5 @@ def load_content(root: Path, *, strict: bool = False) -> Content:
         safety=SafetyScreen(root / "data"),
         resources=Resources(root / "data" / "resources.yaml"),
         paths=paths,
+        tools=build_toolbox(analyst, texts),
     )

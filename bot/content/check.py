@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from bot.dialogue.schema import Flow
 from bot.store.models import RECORD_TABLES
 
 SAMPLE_TEXT = "You always make me feel insecure"
+SAMPLE_DAY = date(2026, 11, 22)
 # Variables the core passes to texts outside flows (see bot/core/router.py).
 ROUTER_CONTEXT = {
     "title": "An exercise",
@@ -31,8 +33,40 @@ ROUTER_CONTEXT = {
     "plan": "Warning signs: shouting.",
     "immediate": True,
     "how": "worse",
+    "item": {
+        "id": 1,
+        "what": "Share my calendar",
+        "how_often": "daily",
+        "to_whom": "partner",
+        "status": "active",
+    },
+    "items": [
+        {
+            "id": 1,
+            "what": "Share my calendar",
+            "how_often": "few_times",
+            "to_whom": "Sam",
+            "status": "paused",
+        }
+    ],
+    "value": "daily",
+    "period": "2026-10",
+    "on": True,
+    "days": 3,
+    "until": "2026-11-25",
+    "paused": True,
+    "settings": {
+        "zone": "Europe/Berlin",
+        "time": "20:00",
+        "quiet": "22:00-07:00",
+        "daily": True,
+        "weekly": True,
+        "weekday": 6,
+        "monthly": False,
+        "paused_until": "2026-11-25",
+    },
 }
-AUTOMATIC_FIELDS = {"id", "user_id", "run_id", "created_at"}
+AUTOMATIC_FIELDS = {"id", "user_id", "run_id", "created_at", "updated_at"}
 LONGEST_SEQ = 10**MAX_SEQ_DIGITS - 1
 
 
@@ -40,7 +74,7 @@ def check(root: Path) -> list[str]:
     """Every problem found in prompts/ and data/ under `root`; empty when all is well."""
     try:
         content = load_content(root, strict=True)
-        Engine(content.flows, content.texts, content.analyst)
+        Engine(content.flows, content.texts, content.tools)
     except (ContentError, TemplateError) as exc:
         return [str(exc)]
     problems: list[str] = []
@@ -60,15 +94,24 @@ def _check_flow(flow: Flow, content: Content) -> list[str]:
             for b in step.next
             if b.goto not in flow.steps
         ]
-        if step.analyse and step.analyse not in content.analyst.analyses:
+        tools = content.tools
+        if step.analyse and step.analyse not in tools.analyses:
             problems.append(f"{where}: unknown analysis '{step.analyse}'")
-        if step.ask and step.ask.options_from not in (None, *content.analyst.option_sources):
+        if step.ask and step.ask.options_from not in (None, *tools.options):
             problems.append(f"{where}: unknown options_from '{step.ask.options_from}'")
+        if step.ask and step.ask.parse not in (None, *tools.parsers):
+            problems.append(f"{where}: unknown parse '{step.ask.parse}'")
+        for action in step.do:
+            if action.attach and action.attach["photo"] not in tools.renderers:
+                problems.append(f"{where}: unknown attachment '{action.attach['photo']}'")
         for option in step.ask.options if step.ask else ():
             if not callbacks.fits(callbacks.step_answer(flow.id, LONGEST_SEQ, option.value)):
                 problems.append(f"{where}: button value '{option.value}' is too long for Telegram")
         for action in step.do:
             problems += [f"{where}: {p}" for p in _check_action(action)]
+    problems += [
+        f"needs unknown record '{n}'" for n in flow.needs if n not in content.tools.samples
+    ]
     if not callbacks.fits(callbacks.action("start", flow.id)):
         problems.append("the flow id is too long for a menu button")
     problems += _check_graph(flow)
@@ -83,8 +126,11 @@ def _check_action(action: Any) -> list[str]:
         if table is None:
             return [f"save: unknown record '{record}' (known: {', '.join(RECORD_TABLES)})"]
         columns = set(table.model_fields) - AUTOMATIC_FIELDS
-        given = set(action.save) - {"record"}
-        required = {n for n in columns if table.model_fields[n].is_required()}
+        given = set(action.save) - {"record", "id"}
+        updating = "id" in action.save  # an update may change only some fields
+        required = (
+            set() if updating else {n for n in columns if table.model_fields[n].is_required()}
+        )
         problems = [f"save {record}: unknown field '{f}'" for f in sorted(given - columns)]
         problems += [f"save {record}: missing field '{f}'" for f in sorted(required - given)]
         return problems
@@ -141,18 +187,28 @@ def _sample_context(flow: Flow, content: Content, situation: str | None) -> dict
         if step.ask:
             name = step.store or step_id
             answers[name] = 3 if step.ask.kind == "scale" else SAMPLE_TEXT
-            if step.analyse in content.analyst.analyses:
-                analysis[name] = content.analyst.analyse(step.analyse, SAMPLE_TEXT)
-    for name in flow.stored_names():
-        answers.setdefault(name, SAMPLE_TEXT)
+            if step.analyse in content.tools.analyses:
+                analysis[name] = content.tools.analyses[step.analyse](SAMPLE_TEXT, "en")
     profile = {"situation": situation, "locale": "en", "country": None, "unsafe": True}
-    return {
+    context = {
         "answers": answers,
         "analysis": analysis,
         "profile": profile,
         "flow": flow.id,
         "resources": content.resources.international,
+        "data": dict(content.tools.samples),
+        "today": SAMPLE_DAY,
+        "week_start": SAMPLE_DAY,
     }
+    engine = Engine({}, content.texts, content.tools)
+    for step in flow.steps.values():  # names a flow sets get their first value, e.g. a counter
+        for action in step.do:
+            for name, value in (action.set or {}).items():
+                if name not in answers and isinstance(value, str) and value.startswith("="):
+                    answers[name] = engine.compile(value[1:])(**context)
+    for name in flow.stored_names():
+        answers.setdefault(name, SAMPLE_TEXT)
+    return context
 
 
 def _check_flow_texts(flow: Flow, content: Content) -> list[str]:
@@ -181,6 +237,9 @@ def _check_texts(content: Content) -> list[str]:
             profile = {"situation": "hurt", "locale": locale, "country": None, "unsafe": True}
             context = {**ROUTER_CONTEXT, "profile": profile}
             context["resources"] = content.resources.international
+            context["data"] = samples = dict(content.tools.samples)
+            context["progress"] = samples["progress"]
+            context["stats"] = samples["progress"]["stats"]
             problem = _try_render(content, key, locale, context)
             if problem:
                 problems.append(problem)

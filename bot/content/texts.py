@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import ChainableUndefined, StrictUndefined, Template, TemplateSyntaxError, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from bot.coach.fragments import clause
 from bot.content.yamlfiles import ContentError, flatten, read_yaml
@@ -121,11 +122,12 @@ class Texts:
         html = env is self._html
 
         @pass_context
-        def t(context: Context, key: str) -> str:
+        def t(context: Context, key: str, **extra: Any) -> str:
             locale = context.get("_locale", DEFAULT_LOCALE)
             if not self.strict and not (self.has(key, locale) or self.has(key)):
                 return ""
             values = {k: v for k, v in context.get_all().items() if k != "_locale"}
-            return self._render(html, key, locale, values)
+            text = self._render(html, key, locale, {**values, **extra})
+            return Markup(text) if html else text  # already escaped inside
 
         return t

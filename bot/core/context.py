@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot.checkins.timezones import zone_of
 from bot.content.bundle import Content
 from bot.content.resources import CountryResources
 from bot.core.turn import PROFILE_FIELDS, Profile, Turn
@@ -36,10 +37,20 @@ class TurnContext:
             resources.country_for(self.profile.country, self.profile.language_code)
         )
 
+    @property
+    def today(self) -> date:
+        """The user's local date (UTC until they choose a time zone)."""
+        return local_date(self.now, self.profile.checkin_zone)
+
     def speaker(self) -> Speaker:
-        return Speaker(
-            self.profile.locale, self.profile.as_context(), {"resources": self.resources}
-        )
+        today = self.today
+        extras = {
+            "resources": self.resources,
+            "data": self.lookups,
+            "today": today,
+            "week_start": today - timedelta(days=today.weekday()),
+        }
+        return Speaker(self.profile.locale, self.profile.as_context(), extras)
 
     def say(self, key: str, **extra: Any) -> str:
         """Render a text for this user."""
@@ -65,3 +76,11 @@ class TurnContext:
                 raise KeyError(f"{key} is not a profile field")
             setattr(self.profile, key, value)
         self.turn.profile_changes.update(changes)
+
+
+def local_date(now: datetime, zone: str | None) -> date:
+    """The date in a user's time zone; UTC when they have none (or it no longer exists)."""
+    try:
+        return now.astimezone(zone_of(zone)).date() if zone else now.date()
+    except ValueError:
+        return now.date()

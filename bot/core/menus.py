@@ -33,6 +33,8 @@ def menu_reply(ctx: TurnContext) -> Reply:
 def next_steps(ctx: TurnContext, finished: str) -> Reply:
     order = [f for f in offered_flows(ctx) if f != finished]
     buttons = [flow_button(ctx, flow_id) for flow_id in order[:NEXT_SUGGESTIONS]]
+    if finished == "onboarding" and not ctx.profile.checkins_set:
+        buttons.append(ctx.button("settings.buttons.setup", "set", "all"))
     buttons.append(ctx.button("common.buttons.menu", "menu"))
     return Reply(ctx.say("common.after_flow", finished=finished), rows(buttons, max_per_row=1))
 

@@ -10,9 +10,9 @@ from functools import partial
 from typing import Any
 
 from bot.content.bundle import Content
-from bot.core import privacy, safety
+from bot.core import ledger, privacy, reviews, safety, settings
 from bot.core.context import TurnContext
-from bot.core.flows import ONBOARDING, advance, open_flow, prompt, resume
+from bot.core.flows import ONBOARDING, advance, open_flow, prompt, resume, start_with
 from bot.core.menus import flow_button, menu_reply, with_menu_button
 from bot.core.turn import Profile, Turn
 from bot.dialogue import callbacks
@@ -23,7 +23,24 @@ from bot.messages import Incoming, Reply, merged
 Handler = Callable[[TurnContext], None]
 # Commands the core answers itself, in the order Telegram's menu shows them; flow commands
 # (from prompts/flows) follow.
-CORE_COMMANDS = ("start", "menu", "help", "sos", "cancel", "hide", "export", "delete")
+CORE_COMMANDS = (
+    "start",
+    "menu",
+    "checkin",
+    "commitments",
+    "progress",
+    "settings",
+    "pause",
+    "resume",
+    "help",
+    "sos",
+    "cancel",
+    "hide",
+    "export",
+    "delete",
+)
+LEDGER_ACTIONS = {"ledger", "commit", "cedit", *ledger.STATUS_AFTER}
+COMMAND_NEEDS = {"sos": "safety_plan", "commitments": "commitments", "progress": "progress"}
 PROFESSIONAL = "professional"
 HIGH_DISTRESS = 4  # on the 1-5 scale
 REPEATED = 2  # exercises in a row that ended with high distress
@@ -34,12 +51,18 @@ class Router:
 
     def __init__(self, content: Content) -> None:
         self.content = content
-        self.engine = Engine(content.flows, content.texts, content.analyst)
+        self.engine = Engine(content.flows, content.texts, content.tools)
         self.commands: dict[str, Handler] = {
             "start": _start,
             "menu": lambda ctx: ctx.turn.replies.append(menu_reply(ctx)),
             "help": lambda ctx: ctx.turn.replies.append(ctx.reply("common.help")),
             "sos": safety.sos,
+            "checkin": reviews.choose,
+            "commitments": ledger.show,
+            "progress": reviews.progress,
+            "settings": settings.show,
+            "pause": lambda ctx: settings.pause(ctx, ctx.incoming.args.strip()),
+            "resume": settings.resume,
             "cancel": _cancel,
             "hide": privacy.hide,
             "export": privacy.export,
@@ -51,6 +74,19 @@ class Router:
             ("delete", "no"): privacy.keep,
             ("safe", "yes"): safety.mark_safe,
             ("followup", "yes"): safety.schedule_follow_up,
+            ("ledger", ""): ledger.show,
+            ("cadd", ""): ledger.add,
+            ("resume", ""): settings.resume,
+        }
+        # Actions whose argument is data (an id, a number of days), not a fixed choice.
+        self.actions_with_arg: dict[str, Callable[[TurnContext, str], None]] = {
+            "set": settings.change,
+            "cadence": settings.toggle,
+            "pause": settings.pause,
+            "checkin": reviews.start,
+            "commit": ledger.view,
+            "cedit": ledger.edit,
+            **{name: partial(ledger.set_status, action=name) for name in ledger.STATUS_AFTER},
         }
         for how in safety.FOLLOW_UP_ANSWERS:
             self.actions[("followup", how)] = partial(safety.follow_up_answer, how=how)
@@ -60,11 +96,24 @@ class Router:
         """Every command, core ones first, for the channel's command menu."""
         return [*CORE_COMMANDS, *self.content.commands]
 
-    def lookups_for(self, incoming: Incoming) -> set[str]:
+    def lookups_for(self, incoming: Incoming, active: FlowState | None) -> set[str]:
         """Stored records this input needs read before routing (the service fetches them)."""
-        if incoming.kind == "command" and incoming.text.lower() == "sos":
-            return {"safety_plan"}
-        return set()
+        flow_id = active.flow if active and incoming.kind == "text" else None
+        if incoming.kind == "command":
+            name = incoming.text.lower()
+            if name in COMMAND_NEEDS:
+                return {COMMAND_NEEDS[name]}
+            flow_id = self.content.commands.get(name)
+        elif incoming.kind == "button":
+            parsed = callbacks.parse(incoming.text)
+            if isinstance(parsed, callbacks.StepAnswer):
+                flow_id = parsed.flow
+            elif isinstance(parsed, callbacks.Action):
+                if parsed.name in LEDGER_ACTIONS:
+                    return {"commitments"}
+                flow_id = {"start": parsed.arg, "checkin": f"checkin_{parsed.arg}"}.get(parsed.name)
+        flow = self.content.flows.get(flow_id or "")
+        return set(flow.needs) if flow else set()
 
     def route(
         self,
@@ -94,6 +143,26 @@ class Router:
         _notice_distress(ctx)
         ctx.turn.replies = merged(ctx.turn.replies)
         return ctx.turn
+
+    def scheduled(
+        self,
+        profile: Profile,
+        active: FlowState | None,
+        cadence: str,
+        now: datetime,
+    ) -> Turn:
+        """A due check-in's message; nothing is stored until the user answers it."""
+        incoming = Incoming("system", "", "command", "checkin")
+        ctx = TurnContext(self.content, self.engine, copy.copy(profile), active, incoming, now)
+        reviews.scheduled(ctx, cadence)
+        return ctx.turn
+
+    def celebrate(self, profile: Profile, keys: list[str], now: datetime) -> list[Reply]:
+        """Replies for milestones just reached."""
+        incoming = Incoming("system", "", "command", "milestones")
+        ctx = TurnContext(self.content, self.engine, copy.copy(profile), None, incoming, now)
+        reviews.celebrate(ctx, keys)
+        return ctx.turn.replies
 
     def follow_up(self, profile: Profile, active: FlowState | None, now: datetime) -> Turn:
         """The next-day check, started by the scheduler rather than by an input."""
@@ -133,6 +202,10 @@ class Router:
             if fits and active and not active.paused:
                 advance(ctx, Answer(value=parsed.value))
                 return
+            flow = self.content.flows.get(parsed.flow)
+            unprompted = flow is not None and flow.scheduled and parsed.seq == 0
+            if unprompted and start_with(ctx, parsed.flow, Answer(value=parsed.value)):
+                return
         elif isinstance(parsed, callbacks.Action):
             if parsed.name == "start" and parsed.arg in self.content.flows:
                 self._open(ctx, parsed.arg)
@@ -143,6 +216,10 @@ class Router:
             handler = self.actions.get((parsed.name, parsed.arg))
             if handler:
                 handler(ctx)
+                return
+            with_arg = self.actions_with_arg.get(parsed.name)
+            if with_arg and parsed.arg:
+                with_arg(ctx, parsed.arg)
                 return
         ctx.turn.replies.append(ctx.reply("common.stale_button"))
         ctx.turn.replies += prompt(ctx) if active and not active.paused else [menu_reply(ctx)]

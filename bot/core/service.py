@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.checkins.progress import new_milestones
+from bot.checkins.schedules import reschedule
 from bot.content.bundle import Content
+from bot.content.toolbox import progress_record
+from bot.core.context import local_date
 from bot.core.router import Router
-from bot.core.turn import Profile, Turn
+from bot.core.turn import SCHEDULE_FIELDS, Profile, Turn
 from bot.messages import Attachment, Incoming, Reply
-from bot.store import repository
+from bot.store import lookups, repository
 from bot.store.database import Database
 from bot.store.export import export_user
-from bot.store.models import FlowRun, User
+from bot.store.models import FlowRun, Milestone, User
 from bot.store.types import utcnow
+
+PROGRESS_RECORDS = {"checkin", "commitment_review"}  # saving one may reach a milestone
 
 log = logging.getLogger(__name__)
 
@@ -46,20 +55,24 @@ class Coach:
             if _already_handled(run, incoming):
                 log.info("skipped a redelivered input (seq %s)", incoming.seq)
                 return []
-            lookups = await repository.lookups(session, user.id, self.router.lookups_for(incoming))
             now = self.clock()
-            turn = self.router.route(
-                profile_of(user), repository.state_of(run), incoming, now, lookups
-            )
+            state = repository.state_of(run)
+            names = self.router.lookups_for(incoming, state)
+            found = await self._lookups(session, user, names, now)
+            route = partial(self.router.route, profile_of(user), state, incoming, now, found)
+            # Drawing a chart takes ~150 ms of CPU: keep it off the event loop.
+            turn = await asyncio.to_thread(route) if "progress" in names else route()
             if "delete" in turn.requests:
                 await repository.delete_user(session, user.id)
                 log.info("deleted user %s and all their rows", user.id)
                 return turn.replies
-            self._apply_profile(user, turn, incoming, now)
+            await self._apply_profile(session, user, turn, incoming, now)
             started = await self._apply_runs(session, user, run, turn, incoming.seq)
             target = started if turn.effects_run == "started" else run
             for effect in turn.effects:
-                session.add(repository.record(user.id, target.id if target else None, effect))
+                await repository.save(session, user.id, target.id if target else None, effect)
+            if any(e.data.get("record") in PROGRESS_RECORDS for e in turn.effects):
+                turn.replies += await self._milestones(session, user, now)
             if "export" in turn.requests:
                 await session.flush()
                 turn.replies.append(await self._export(session, user, now))
@@ -76,7 +89,36 @@ class Coach:
             turn = self.router.follow_up(profile_of(user), repository.state_of(run), self.clock())
         return turn.replies
 
-    def _apply_profile(self, user: User, turn: Turn, incoming: Incoming, now: datetime) -> None:
+    def scheduled(
+        self, user: User, run: FlowRun | None, cadence: str, now: datetime
+    ) -> list[Reply]:
+        """A due check-in's message for a user the dispatcher claimed (nothing is stored)."""
+        state = repository.state_of(run)
+        return self.router.scheduled(profile_of(user), state, cadence, now).replies
+
+    async def _lookups(
+        self, session: AsyncSession, user: User, names: set[str], now: datetime
+    ) -> dict[str, Any]:
+        if not names:
+            return {}
+        today = local_date(now, user.checkin_zone)
+        found = await lookups.lookups(session, user.id, names, today)
+        if "progress" in found:
+            found["progress"] = progress_record(found["progress"])
+        return found
+
+    async def _milestones(self, session: AsyncSession, user: User, now: datetime) -> list[Reply]:
+        """Celebrate, once each, the small wins the stored check-ins now show."""
+        await session.flush()
+        history = await lookups.history(session, user.id, local_date(now, user.checkin_zone))
+        reached = new_milestones(history, await lookups.milestones(session, user.id))
+        for key in reached:
+            session.add(Milestone(user_id=user.id, key=key, achieved_at=now))
+        return self.router.celebrate(profile_of(user), reached, now) if reached else []
+
+    async def _apply_profile(
+        self, session: AsyncSession, user: User, turn: Turn, incoming: Incoming, now: datetime
+    ) -> None:
         changes = turn.profile_changes
         for key, value in changes.items():
             setattr(user, key, value)
@@ -86,6 +128,11 @@ class Coach:
             user.language_code = incoming.language_code
         if changes:
             user.updated_at = now
+        if not user.reachable:  # they blocked the bot once; writing again brings them back
+            user.reachable = True
+            await reschedule(session, user, now)
+        elif SCHEDULE_FIELDS & changes.keys():
+            await reschedule(session, user, now)
 
     async def _apply_runs(
         self, session: AsyncSession, user: User, run: FlowRun | None, turn: Turn, seq: int | None
@@ -130,6 +177,14 @@ def profile_of(user: User) -> Profile:
         follow_up_at=user.follow_up_at,
         high_distress=user.high_distress,
         message_marks=[list(m) for m in user.message_marks or []],
+        checkin_zone=user.checkin_zone,
+        checkin_time=user.checkin_time,
+        quiet_hours=user.quiet_hours,
+        daily_on=user.daily_on,
+        weekly_on=user.weekly_on,
+        weekly_day=user.weekly_day,
+        monthly_on=user.monthly_on,
+        paused_until=user.paused_until,
     )
 
 

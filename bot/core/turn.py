@@ -9,6 +9,19 @@ from typing import Any, Literal
 from bot.dialogue.state import Effect, FlowState
 from bot.messages import Reply
 
+# Check-in settings: a change to any of them recomputes the user's due times.
+SCHEDULE_FIELDS = frozenset(
+    {
+        "checkin_zone",
+        "checkin_time",
+        "quiet_hours",
+        "daily_on",
+        "weekly_on",
+        "weekly_day",
+        "monthly_on",
+        "paused_until",
+    }
+)
 # Profile fields the core may change; each is a column of `users`.
 PROFILE_FIELDS = frozenset(
     {
@@ -19,6 +32,7 @@ PROFILE_FIELDS = frozenset(
         "follow_up_at",
         "high_distress",
         "message_marks",
+        *SCHEDULE_FIELDS,
     }
 )
 
@@ -35,6 +49,14 @@ class Profile:
     follow_up_at: datetime | None = None
     high_distress: int = 0
     message_marks: list[list[int]] = field(default_factory=list)
+    checkin_zone: str | None = None
+    checkin_time: str | None = None
+    quiet_hours: str | None = None
+    daily_on: bool = False
+    weekly_on: bool = False
+    weekly_day: int = 6
+    monthly_on: bool = False
+    paused_until: datetime | None = None
 
     def as_context(self) -> dict[str, Any]:
         """What templates see as `profile`."""
@@ -43,7 +65,13 @@ class Profile:
             "locale": self.locale,
             "country": self.country,
             "unsafe": self.safety_flag == "harm_from_others",
+            "checkins_set": self.checkins_set,
         }
+
+    @property
+    def checkins_set(self) -> bool:
+        """Whether the user has chosen where and when check-ins come."""
+        return bool(self.checkin_zone and self.checkin_time)
 
 
 @dataclass

@@ -10,13 +10,13 @@ from typing import Any
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from bot.coach.analysis import Analyst
 from bot.content.texts import Texts
 from bot.dialogue import callbacks
 from bot.dialogue.layout import rows
 from bot.dialogue.schema import KEEP, SKIP, Ask, Flow, Step
 from bot.dialogue.state import Effect, FlowState
-from bot.messages import Button, Reply
+from bot.dialogue.tools import Toolbox
+from bot.messages import Attachment, Button, Reply
 
 MAX_STEPS_PER_TURN = 40
 _SCALE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*(?:/\s*\d{1,2})?\s*[.!]?\s*$")
@@ -58,12 +58,12 @@ class Outcome:
 
 
 class Engine:
-    """Runs declared flows against the text catalog and the coach's analyses."""
+    """Runs declared flows against the text catalog and the named tools."""
 
-    def __init__(self, flows: Mapping[str, Flow], texts: Texts, analyst: Analyst) -> None:
+    def __init__(self, flows: Mapping[str, Flow], texts: Texts, tools: Toolbox) -> None:
         self.flows = dict(flows)
         self.texts = texts
-        self.analyst = analyst
+        self.tools = tools
         self._expressions = ImmutableSandboxedEnvironment()
         self._compiled: dict[str, Callable[..., Any]] = {}
         for flow in self.flows.values():
@@ -87,11 +87,13 @@ class Engine:
 
     # ----- the three entry points -----
 
-    def begin(self, flow_id: str, speaker: Speaker) -> Outcome:
-        """Start a flow from its first step."""
+    def begin(
+        self, flow_id: str, speaker: Speaker, answers: Mapping[str, Any] | None = None
+    ) -> Outcome:
+        """Start a flow from its first step, optionally with answers already known."""
         flow = self.flows[flow_id]
         speaker = speaker.for_turn()
-        outcome = Outcome(FlowState(flow=flow.id, step=flow.start))
+        outcome = Outcome(FlowState(flow=flow.id, step=flow.start, answers=dict(answers or {})))
         self._enter(flow, flow.start, speaker, outcome)
         return outcome
 
@@ -119,7 +121,7 @@ class Engine:
             new.answers[name] = value
         if step.analyse and not kept:
             new.analysis[name] = (
-                self.analyst.analyse(step.analyse, value, speaker.locale)
+                self.tools.analyses[step.analyse](value, speaker.locale)
                 if isinstance(value, str)
                 else None
             )
@@ -142,15 +144,16 @@ class Engine:
                 raise FlowError(f"{flow.id}: unknown step {step_id!r}")
             state.step = step_id
             step = flow.steps[step_id]
-            for action in step.do:
-                self._act(action, flow, state, speaker, outcome)
+            files = [self._act(action, flow, state, speaker, outcome) for action in step.do]
+            file = next((f for f in files if f is not None), None)
             texts = [self._say(key, speaker, state, flow) for key in step.say]
             if step.ask:
                 pairs = self._button_list(flow, step, state, speaker)
                 state.options = [value for value, _ in pairs]
-                outcome.replies += self._attach(texts, step_buttons(flow.id, state.seq, pairs))
+                buttons = step_buttons(flow.id, state.seq, pairs)
+                outcome.replies += self._attach(texts, buttons, attachment=file)
                 return
-            outcome.replies += self._attach(texts, (), apart=step.apart)
+            outcome.replies += self._attach(texts, (), apart=step.apart, attachment=file)
             if step.end:
                 state.status = "completed"
                 state.options = []
@@ -167,8 +170,14 @@ class Engine:
 
     def _act(
         self, action: Any, flow: Flow, state: FlowState, speaker: Speaker, outcome: Outcome
-    ) -> None:
-        if action.compose:
+    ) -> Attachment | None:
+        """Carry out one action; an `attach` returns the file for the step's message."""
+        if action.attach:
+            render = self.tools.renderers[action.attach["photo"]]
+            return render(self._context(state, speaker), speaker.locale)
+        if action.set:
+            state.answers.update(self._values(action.set, state, speaker))
+        elif action.compose:
             key = qualify(flow.id, action.compose["text"])
             text = self.texts.render_plain(key, speaker.locale, **self._context(state, speaker))
             state.answers[action.compose["into"]] = " ".join(text.split())
@@ -178,6 +187,7 @@ class Engine:
             changes = self._values(action.set_profile, state, speaker)
             speaker.profile.update(changes)
             outcome.effects.append(Effect("profile", changes))
+        return None
 
     def _values(
         self, spec: Mapping[str, Any], state: FlowState, speaker: Speaker
@@ -217,6 +227,9 @@ class Engine:
             return None, "common.input.too_long"
         if len(text) < ask.min_length:
             return None, "common.input.too_short"
+        if ask.parse:
+            parsed = self.tools.parsers[ask.parse](text)
+            return (parsed, None) if parsed is not None else (None, f"common.input.{ask.parse}")
         return text, None
 
     def _match_label(self, text: str, state: FlowState, speaker: Speaker) -> str | None:
@@ -243,7 +256,8 @@ class Engine:
             )
             pairs.append((option.value, label))
         if ask.options_from:
-            pairs += self.analyst.options(ask.options_from, state.answers, speaker.locale)
+            source = self.tools.options[ask.options_from]
+            pairs += source(self._context(state, speaker), speaker.locale)
         if ask.optional:
             pairs.append((SKIP, self.texts.render("common.buttons.skip", speaker.locale)))
         return pairs
@@ -254,11 +268,17 @@ class Engine:
         return step_buttons(flow.id, state.seq, self._button_list(flow, step, state, speaker))
 
     def _attach(
-        self, texts: list[str], buttons: tuple[tuple[Button, ...], ...], apart: bool = False
+        self,
+        texts: list[str],
+        buttons: tuple[tuple[Button, ...], ...],
+        apart: bool = False,
+        attachment: Attachment | None = None,
     ) -> list[Reply]:
-        """One step, one message: its texts joined, with the step's buttons."""
+        """One step, one message: its texts joined, with the step's buttons and file."""
         text = "\n\n".join(t for t in texts if t)
-        return [Reply(text, buttons, apart=apart)] if text else []
+        if not (text or attachment):
+            return []
+        return [Reply(text, buttons, attachment=attachment, apart=apart)]
 
     def _say(self, key: str, speaker: Speaker, state: FlowState, flow: Flow | None = None) -> str:
         full = qualify(flow.id, key) if flow else key
@@ -284,7 +304,7 @@ def expressions_of(flow: Flow) -> list[str]:
     found = [b.when for s in flow.steps.values() for b in s.next if b.when]
     for step in flow.steps.values():
         for action in step.do:
-            spec = action.save or action.set_profile or {}
+            spec = action.save or action.set_profile or action.set or {}
             found += [v[1:] for v in spec.values() if isinstance(v, str) and v.startswith("=")]
     return found
 

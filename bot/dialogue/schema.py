@@ -27,6 +27,7 @@ class Ask(Strict):
     kind: Literal["text", "choice", "scale"]
     options: tuple[Option, ...] = ()
     options_from: str | None = None
+    parse: str | None = None  # a named parser (a time, a range of hours) that typed text must pass
     free_text: bool = False
     optional: bool = False
     min: int = 1
@@ -59,18 +60,25 @@ class Action(Strict):
 
     compose: dict[str, str] | None = None
     save: dict[str, Any] | None = None
-    set_profile: dict[str, str] | None = None
+    set_profile: dict[str, Any] | None = None
+    set: dict[str, Any] | None = None  # answers to set, e.g. a loop counter
+    attach: dict[str, str] | None = None  # {photo: <renderer>}: the step's text becomes its caption
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Action:
-        chosen = [n for n in ("compose", "save", "set_profile") if getattr(self, n) is not None]
+        chosen = [n for n in ACTIONS if getattr(self, n) is not None]
         if len(chosen) != 1:
-            raise ValueError("an action is exactly one of compose, save, set_profile")
+            raise ValueError(f"an action is exactly one of {', '.join(ACTIONS)}")
+        if self.attach is not None and set(self.attach) != {"photo"}:
+            raise ValueError("attach takes `photo`")
         if self.compose is not None and set(self.compose) != {"into", "text"}:
             raise ValueError("compose takes `into` and `text`")
         if self.save is not None and "record" not in self.save:
             raise ValueError("save needs `record`")
         return self
+
+
+ACTIONS = ("compose", "save", "set_profile", "set", "attach")
 
 
 class Step(Strict):
@@ -121,6 +129,9 @@ class Flow(Strict):
     command: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,31}$")
     menu: bool = True
     repair: bool = False  # a couple-repair exercise: withheld while the user is unsafe
+    scheduled: bool = False  # sent by the scheduler: its first question's buttons start it
+    needs: tuple[str, ...] = ()  # stored records its templates read as `data.<name>`
+    after: Literal["suggest", "settings", "ledger", "nothing"] = "suggest"  # shown when done
     blurb: str | None = None
     steps: dict[str, Step]
 
@@ -138,4 +149,5 @@ class Flow(Strict):
         """Every answer name a run of this flow can hold."""
         names = [s.store or sid for sid, s in self.steps.items() if s.ask]
         names += [a.compose["into"] for s in self.steps.values() for a in s.do if a.compose]
-        return names
+        names += [key for s in self.steps.values() for a in s.do if a.set for key in a.set]
+        return list(dict.fromkeys(names))

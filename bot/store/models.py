@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
@@ -36,6 +36,16 @@ class User(SQLModel, table=True):
     message_marks: list[list[int]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
     )
+    # Check-in settings; nothing is scheduled until the user has chosen a time zone and time.
+    checkin_zone: str | None = Field(default=None, max_length=64)
+    checkin_time: str | None = Field(default=None, max_length=5)  # "HH:MM", local
+    quiet_hours: str | None = Field(default=None, max_length=11)  # "HH:MM-HH:MM", local
+    daily_on: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    weekly_on: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    weekly_day: int = Field(default=6, sa_column_kwargs={"server_default": "6"})  # 0 = Monday
+    monthly_on: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    paused_until: datetime | None = None
+    reachable: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 
@@ -87,6 +97,102 @@ class Rating(SQLModel, table=True):
     created_at: datetime = _timestamp()
 
 
+class CheckinSchedule(SQLModel, table=True):
+    """When a user's next check-in of one cadence is due: the dispatcher's source of truth."""
+
+    __tablename__ = "checkin_schedules"
+    __table_args__ = (UniqueConstraint("user_id", "cadence", name="uq_schedules_user_cadence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    cadence: str = Field(max_length=8)
+    due_at: datetime = Field(index=True)
+
+
+class CheckinDelivery(SQLModel, table=True):
+    """One scheduled check-in on its way: queued, then sending, then sent (or skipped)."""
+
+    __tablename__ = "checkin_deliveries"
+    __table_args__ = (
+        UniqueConstraint("user_id", "cadence", "due_at", name="uq_deliveries_once"),
+        Index("ix_deliveries_status_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    cadence: str = Field(max_length=8)
+    due_at: datetime
+    status: str = Field(default="queued", max_length=12)
+    created_at: datetime = _timestamp()
+    sent_at: datetime | None = None
+
+
+class CheckinEntry(SQLModel, table=True):
+    """An answered check-in: mood and triggers for the charts, the user's words encrypted."""
+
+    __tablename__ = "checkin_entries"
+    __table_args__ = (Index("ix_checkin_entries_user_day", "user_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    run_id: int | None = Field(default=None, foreign_key="flow_runs.id", ondelete="SET NULL")
+    cadence: str = Field(max_length=8)
+    day: date  # the user's local date
+    mood: int | None = None
+    triggered: bool | None = None
+    note: str | None = Field(default=None, sa_type=EncryptedText)
+    win: str | None = Field(default=None, sa_type=EncryptedText)
+    challenge: str | None = Field(default=None, sa_type=EncryptedText)
+    focus: str | None = Field(default=None, sa_type=EncryptedText)
+    created_at: datetime = _timestamp()
+
+
+class Commitment(SQLModel, table=True):
+    """A promise in the ledger: what, how often, to whom; paused or finished, never erased."""
+
+    __tablename__ = "commitments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    what: str = Field(sa_type=EncryptedText)
+    how_often: str | None = Field(default=None, sa_type=EncryptedText)
+    to_whom: str | None = Field(default=None, sa_type=EncryptedText)
+    status: str = Field(default="active", max_length=12)
+    source: str | None = Field(default=None, max_length=32)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class CommitmentReview(SQLModel, table=True):
+    """One week's verdict on one commitment, with the promise as it stood then."""
+
+    __tablename__ = "commitment_reviews"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    commitment_id: int | None = Field(
+        default=None, foreign_key="commitments.id", ondelete="SET NULL"
+    )
+    run_id: int | None = Field(default=None, foreign_key="flow_runs.id", ondelete="SET NULL")
+    week_start: date
+    promised: str = Field(sa_type=EncryptedText)
+    outcome: str = Field(max_length=8)  # kept, partly, missed
+    hard: str | None = Field(default=None, sa_type=EncryptedText)
+    created_at: datetime = _timestamp()
+
+
+class Milestone(SQLModel, table=True):
+    """A small win celebrated once."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_milestones_user_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    key: str = Field(max_length=48)
+    achieved_at: datetime = _timestamp()
+
+
 class Meta(SQLModel, table=True):
     """Facts about the database itself, such as the encrypted value that checks the data key."""
 
@@ -96,4 +202,10 @@ class Meta(SQLModel, table=True):
     value: str = Field(sa_type=EncryptedText)
 
 
-RECORD_TABLES: dict[str, type[SQLModel]] = {"statement": Statement, "rating": Rating}
+RECORD_TABLES: dict[str, type[SQLModel]] = {
+    "statement": Statement,
+    "rating": Rating,
+    "checkin": CheckinEntry,
+    "commitment": Commitment,
+    "commitment_review": CommitmentReview,
+}

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.dialogue.state import Effect, FlowState
 from bot.store.export import user_tables
-from bot.store.models import RECORD_TABLES, FlowRun, Statement, User
+from bot.store.models import RECORD_TABLES, FlowRun, User
 from bot.store.types import utcnow
 
 # Built once: this runs on every update, and building a statement costs more than running it.
@@ -87,22 +87,26 @@ def record(user_id: int, run_id: int | None, effect: Effect) -> Any:
     """A row for a `save` effect: the record named, with the fields the flow gave."""
     fields = dict(effect.data)
     table = RECORD_TABLES[fields.pop("record")]
-    return table(user_id=user_id, run_id=run_id, **fields)
+    if "run_id" in table.model_fields:
+        fields["run_id"] = run_id
+    return table(user_id=user_id, **fields)
 
 
-async def lookups(session: AsyncSession, user_id: int, names: set[str]) -> dict[str, Any]:
-    """Stored records the router asked for: so far only the latest safety plan."""
-    found: dict[str, Any] = {}
-    if "safety_plan" in names:
-        query = (
-            select(Statement)
-            .where(Statement.user_id == user_id, Statement.kind == "safety_plan")
-            .order_by(col(Statement.id).desc())
-            .limit(1)
-        )
-        plan = (await session.exec(query)).first()
-        found["safety_plan"] = plan.text if plan else None
-    return found
+async def save(session: AsyncSession, user_id: int, run_id: int | None, effect: Effect) -> None:
+    """Insert the record, or with an `id`, update the user's own row of that id."""
+    fields = dict(effect.data)
+    if fields.get("id") is None:
+        fields.pop("id", None)
+        session.add(record(user_id, run_id, Effect(effect.kind, fields)))
+        return
+    table = RECORD_TABLES[fields.pop("record")]
+    row = await session.get(table, int(fields.pop("id")))
+    if row is None or row.user_id != user_id:  # type: ignore[attr-defined]
+        return
+    for name, value in fields.items():
+        setattr(row, name, value)
+    if "updated_at" in table.model_fields:
+        row.updated_at = utcnow()  # type: ignore[attr-defined]
 
 
 async def delete_user(session: AsyncSession, user_id: int) -> None:

@@ -22,6 +22,7 @@ from bot.runtime import open_coach
 from bot.telegram import handlers
 from bot.telegram.jobs import schedule_jobs
 from bot.telegram.processor import PerChatUpdateProcessor
+from bot.telegram.rate_limit import PacedRateLimiter
 
 
 def build_application(settings: Settings, coach: Coach | None = None) -> Application:
@@ -42,6 +43,7 @@ def build_application(settings: Settings, coach: Coach | None = None) -> Applica
             )
         )
         .concurrent_updates(processor)
+        .rate_limiter(PacedRateLimiter(settings.mend_send_rate, settings.mend_chat_rate))
         .post_init(prepare)
         .post_shutdown(release)
         .build()

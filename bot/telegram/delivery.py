@@ -25,14 +25,15 @@ class ChatUnreachable(Exception):
     """The user blocked the bot or the chat no longer exists."""
 
 
-async def deliver(bot: Bot, chat_id: int, replies: list[Reply]) -> None:
-    """Send replies in order; a blocked chat stops the rest."""
+async def deliver(bot: Bot, chat_id: int, replies: list[Reply]) -> bool:
+    """Send replies in order; a blocked chat stops the rest and returns False."""
     for reply in replies:
         try:
             await _send_one(bot, chat_id, reply)
         except ChatUnreachable:
             log.info("chat %s is unreachable; dropping %d replies", chat_id, len(replies))
-            return
+            return False
+    return True
 
 
 async def _send_one(bot: Bot, chat_id: int, reply: Reply) -> None:

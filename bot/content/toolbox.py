@@ -1,0 +1,109 @@
+"""The tools flows may name, assembled from the coach's analyses and the check-in helpers."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Any
+
+from bot.checkins import charts, progress, times, timezones
+from bot.coach.analysis import Analyst
+from bot.content.texts import Texts
+from bot.dialogue.tools import Toolbox
+from bot.messages import Attachment
+
+MAX_PAUSE_DAYS = 90
+CHART_FILE = "mend-progress.png"
+
+
+def build_toolbox(analyst: Analyst, texts: Texts) -> Toolbox:
+    """Every named tool, with a sample of each stored record a flow may need."""
+    analyses: dict[str, Any] = {
+        name: partial(_lexicon, analyst, name) for name in sorted(analyst.analyses)
+    }
+    analyses["timezone"] = _zones
+    return Toolbox(
+        analyses=analyses,
+        options={
+            "feelings": lambda context, locale: analyst.options(
+                "feelings", context["answers"], locale
+            ),
+            "zones": _zone_options,
+        },
+        parsers={"time": _time, "time_range": _time_range, "days": _days},
+        renderers={"progress_chart": partial(render_chart, texts)},
+        samples=samples(),
+    )
+
+
+def render_chart(texts: Texts, context: dict[str, Any], locale: str) -> Attachment:
+    """The monthly progress chart as a photo, labelled in the user's language."""
+    stats = context["data"]["progress"]["stats"]
+    labels = charts.ChartLabels(
+        **{
+            name: texts.render_plain(f"progress.chart.{name}", locale)
+            for name in ("title", "mood", "consistency", "kept", "triggered", "no_data")
+        }
+    )
+    return Attachment(CHART_FILE, charts.progress_chart(stats, labels), "photo")
+
+
+def progress_record(history: progress.History) -> dict[str, Any]:
+    """What templates and the chart see as `data.progress`."""
+    stats = progress.month_stats(history)
+    return {"stats": stats, "reading": progress.reading(stats), "low_mood": stats.low_mood}
+
+
+def samples() -> dict[str, Any]:
+    """One plausible value of each record flows may list under `needs`."""
+    history = progress.History(today=date(2026, 11, 22), entries=(), reviews=())
+    return {
+        "commitments": [
+            {
+                "id": 1,
+                "what": "Share my calendar",
+                "how_often": "daily",
+                "to_whom": "Sam",
+                "status": "active",
+            }
+        ],
+        "progress": progress_record(history),
+        "safety_plan": "Warning signs: shouting.",
+        "trigger_plan": "Breathe, then text a friend.",
+    }
+
+
+def _lexicon(analyst: Analyst, name: str, text: str, locale: str) -> dict[str, Any]:
+    return analyst.analyse(name, text, locale)
+
+
+def _zones(text: str, _locale: str) -> dict[str, Any]:
+    found = timezones.find_zones(text)
+    return {"zones": found, "flagged": bool(found)}
+
+
+def _zone_options(context: dict[str, Any], _locale: str) -> list[tuple[str, str]]:
+    found: list[str] = []
+    for result in context["analysis"].values():
+        if isinstance(result, dict) and "zones" in result:
+            found = result["zones"]
+    return [(zone, zone.replace("_", " ")) for zone in found]
+
+
+def _time(text: str) -> str | None:
+    parsed = times.parse_time(text)
+    return times.format_time(parsed) if parsed is not None else None
+
+
+def _time_range(text: str) -> str | None:
+    parsed = times.parse_time_range(text)
+    return (
+        f"{times.format_time(parsed[0])}-{times.format_time(parsed[1])}"
+        if parsed is not None
+        else None
+    )
+
+
+def _days(text: str) -> int | None:
+    digits = text.strip().split()[0] if text.strip() else ""
+    return int(digits) if digits.isdigit() and 1 <= int(digits) <= MAX_PAUSE_DAYS else None

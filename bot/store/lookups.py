@@ -1,0 +1,87 @@
+"""Stored records the core reads before a turn: plans, commitments, progress, milestones."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.checkins.progress import DayEntry, History, WeekReview
+from bot.store.models import CheckinEntry, Commitment, CommitmentReview, Milestone, Statement
+
+HISTORY_DAYS = 93  # two calendar months compared for milestones, and some slack
+PLAN_KINDS = {"safety_plan": "safety_plan", "trigger_plan": "trigger_plan"}
+
+
+async def lookups(
+    session: AsyncSession, user_id: int, names: set[str], today: date
+) -> dict[str, Any]:
+    """Each record named, read in the caller's transaction."""
+    found: dict[str, Any] = {}
+    for name in sorted(names):
+        if name in PLAN_KINDS:
+            found[name] = await latest_statement(session, user_id, PLAN_KINDS[name])
+        elif name == "commitments":
+            found[name] = await commitments(session, user_id)
+        elif name == "progress":
+            found[name] = await history(session, user_id, today)  # the core reads it
+    return found
+
+
+async def latest_statement(session: AsyncSession, user_id: int, kind: str) -> str | None:
+    query = (
+        select(Statement.text)
+        .where(Statement.user_id == user_id, Statement.kind == kind)
+        .order_by(col(Statement.id).desc())
+        .limit(1)
+    )
+    return (await session.exec(query)).first()
+
+
+async def commitments(session: AsyncSession, user_id: int) -> list[dict[str, Any]]:
+    """The user's commitments, oldest first, as plain data for templates."""
+    query = select(Commitment).where(Commitment.user_id == user_id).order_by(col(Commitment.id))
+    return [
+        {
+            "id": c.id,
+            "what": c.what,
+            "how_often": c.how_often,
+            "to_whom": c.to_whom,
+            "status": c.status,
+        }
+        for c in (await session.exec(query)).all()
+    ]
+
+
+async def history(session: AsyncSession, user_id: int, today: date) -> History:
+    """Daily check-ins and weekly reviews of the last weeks, for progress and milestones."""
+    since = today - timedelta(days=HISTORY_DAYS)
+    entries = await session.exec(
+        select(CheckinEntry.day, CheckinEntry.mood, CheckinEntry.triggered).where(
+            CheckinEntry.user_id == user_id,
+            CheckinEntry.cadence == "daily",
+            col(CheckinEntry.day) >= since,
+        )
+    )
+    reviews = await session.exec(
+        select(CommitmentReview.week_start, CommitmentReview.outcome).where(
+            CommitmentReview.user_id == user_id, col(CommitmentReview.week_start) >= since
+        )
+    )
+    weeks: dict[date, dict[str, int]] = {}
+    for week_start, outcome in reviews.all():
+        counts = weeks.setdefault(week_start, {"kept": 0, "partly": 0, "missed": 0})
+        if outcome in counts:
+            counts[outcome] += 1
+    return History(
+        today=today,
+        entries=tuple(DayEntry(day, mood, triggered) for day, mood, triggered in entries.all()),
+        reviews=tuple(WeekReview(week, **counts) for week, counts in sorted(weeks.items())),
+    )
+
+
+async def milestones(session: AsyncSession, user_id: int) -> frozenset[str]:
+    query = select(Milestone.key).where(Milestone.user_id == user_id)
+    return frozenset((await session.exec(query)).all())
