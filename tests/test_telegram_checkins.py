@@ -229,3 +229,32 @@ async def test_progress_pause_and_resume_on_demand(telegram: TelegramHarness) ->
     await sam.send("/checkin")
     await sam.press("Daily check-in")
     assert "How are you today" in sam.text
+
+
+async def test_settings_offer_close_zones_and_take_typed_hours(telegram: TelegramHarness) -> None:
+    use_clock(telegram, MONDAY_MORNING)
+    sam = telegram.person(4006)
+    await sam.send("/start")
+    await sam.press("I'm healing")
+    await sam.send("/settings")
+    await sam.press("⏰ Set up check-ins")
+    await sam.send("Qwertyville")
+    assert "couldn't find a time zone" in sam.text
+    await sam.send("Chicgo")
+    assert "Did you mean" in sam.text, "a close spelling is confirmed, not assumed"
+    await sam.press("None of these")
+    await sam.send("usa")
+    assert {"America/Chicago", "America/New York"} <= set(sam.buttons())
+    await sam.press("America/Chicago")
+    await sam.send("25:00")
+    assert "local time" in sam.text, "an impossible time is asked again"
+    await sam.send("7:30 am")
+    await sam.press("Daily only")
+    assert "Time zone: America/Chicago" in sam.text and "Time: 07:30" in sam.text
+    await sam.press("🌙 Quiet hours")
+    await sam.send("10pm to 7am")
+    assert "Quiet hours: 22:00-07:00" in sam.text
+    (daily,) = await rows(telegram, CheckinSchedule, 4006)
+    assert daily.due_at == datetime(2026, 11, 23, 13, 30, tzinfo=UTC), "07:30 in Chicago (UTC-6)"
+    await sam.press("Daily: on")
+    assert await rows(telegram, CheckinSchedule, 4006) == [], "turned off, nothing is due"

@@ -52,21 +52,26 @@ def parse_offset(text: str) -> str | None:
 
 def find_zones(query: str, limit: int = 5) -> list[str]:
     """Zones the user may mean, best first: exact names, then aliases, then close spellings."""
+    return match_zones(query, limit)[0]
+
+
+def match_zones(query: str, limit: int = 5) -> tuple[list[str], bool]:
+    """The zones found, and whether the name matched exactly (not only a close spelling)."""
     offset = parse_offset(query)
     if offset:
-        return [offset]
+        return [offset], True
     key = _key(query)
     if not key:
-        return []
+        return [], False
     names = _names()
     aliases = _aliases()
     found: list[str] = list(names.get(key, ())) + list(aliases.get(key, ()))
+    exact = bool(found)
     if not found:
-        for close in difflib.get_close_matches(
-            key, [*names, *aliases], n=limit, cutoff=CLOSE_MATCH
-        ):
+        candidates = [*names, *aliases]
+        for close in difflib.get_close_matches(key, candidates, n=limit, cutoff=CLOSE_MATCH):
             found += list(names.get(close, ())) + list(aliases.get(close, ()))
-    return list(dict.fromkeys(found))[:limit]
+    return list(dict.fromkeys(found))[:limit], exact
 
 
 def describe(zone: str, now: datetime) -> str:

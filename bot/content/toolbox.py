@@ -78,8 +78,8 @@ def _lexicon(analyst: Analyst, name: str, text: str, locale: str) -> dict[str, A
 
 
 def _zones(text: str, _locale: str) -> dict[str, Any]:
-    found = timezones.find_zones(text)
-    return {"zones": found, "flagged": bool(found)}
+    found, exact = timezones.match_zones(text)
+    return {"zones": found, "exact": exact, "flagged": bool(found)}
 
 
 def _zone_options(context: dict[str, Any], _locale: str) -> list[tuple[str, str]]:
