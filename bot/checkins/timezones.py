@@ -87,7 +87,7 @@ def describe(zone: str, now: datetime) -> str:
 def _key(text: str) -> str:
     """Lower case, no accents, words joined by single spaces; "St." means "saint"."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.sub(r"[\s_\-/,.']+", " ", plain.lower()).split()
+    words = re.sub(r"[\s_\-/,.]+", " ", plain.lower().replace("'", "")).split()
     return " ".join("saint" if w in ("st", "ste") else w for w in words)
 
 
