@@ -427,7 +427,7 @@ def mend_settings(job: BotJob) -> Settings:
         mend_data_dir=Path(job.data_dir),
         mend_max_concurrent_updates=job.concurrency,
         # The fake has no limits: measure Mend, not Telegram's 30 messages a second.
-        mend_send_rate=100_000,
+        mend_send_rate=1000,
         mend_chat_rate=0,
         mend_data_key=job.data_key,  # a fresh key: no key file, no warning about one
         log_level="WARNING",
