@@ -68,9 +68,10 @@ async def test_menu_suggests_by_situation(telegram: TelegramHarness) -> None:
     await onboard(hurt, "I was hurt")
     await onboard(together, "We're working on it together")
     await hurt.send("/menu")
-    assert hurt.buttons()[0] == "Self-compassion break"
+    assert hurt.buttons()[0] == "➡ Next: Self-compassion break"
     await together.send("/menu")
-    assert together.buttons()[0] == "I-statement"
+    assert together.buttons()[0].startswith("➡ Next: ")
+    assert together.buttons()[0] != hurt.buttons()[0], "each situation has its own path"
 
 
 async def test_i_statement_seed_example_end_to_end(telegram_any_db: TelegramHarness) -> None:

@@ -64,7 +64,7 @@ async def test_harm_from_others_withholds_repair_until_safe(telegram: TelegramHa
     assert "paused the exercises about repairing" in sam.text
     await sam.send("/menu")
     assert "I-statement" not in sam.buttons() and "Reflective listening" not in sam.buttons()
-    assert "Self-compassion break" in sam.buttons()
+    assert any(b.endswith("Self-compassion break") for b in sam.buttons())
     await sam.send("/professional")
     await sam.press("For us as a couple")
     assert "couples counselling isn't recommended" in sam.text

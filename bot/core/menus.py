@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.core.context import TurnContext
 from bot.dialogue import callbacks
 from bot.dialogue.layout import rows
@@ -18,16 +20,42 @@ def offered_flows(ctx: TurnContext) -> list[str]:
     return order
 
 
+@dataclass(frozen=True)
+class Path:
+    """Steps done, the one suggested next, and the ones after it."""
+
+    done: tuple[str, ...]
+    next: str | None
+    later: tuple[str, ...]
+
+
+def plan(ctx: TurnContext) -> Path:
+    """The user's path: their situation's steps in order, minus any withheld while unsafe."""
+    offered = offered_flows(ctx)
+    steps = [f for f in ctx.content.paths.get(ctx.profile.situation or "", ()) if f in offered]
+    finished = ctx.lookups.get("done") or frozenset()
+    done = tuple(f for f in steps if f in finished)
+    ahead = [f for f in steps if f not in finished]
+    if not ahead:  # the whole path walked: suggest what they haven't tried yet
+        ahead = [f for f in offered if f not in finished and f not in steps]
+    return Path(done, ahead[0] if ahead else None, tuple(ahead[1:]))
+
+
 def menu_reply(ctx: TurnContext) -> Reply:
-    buttons = []
+    """The next step on the user's path first, on its own row, then every other exercise."""
+    top: list[Button] = []
     if ctx.active:
         title = title_of(ctx, ctx.active.flow)
-        buttons.append(ctx.button("common.buttons.continue", "continue", title=title))
-    order = offered_flows(ctx)
-    buttons += [flow_button(ctx, flow_id) for flow_id in order]
-    suggested = title_of(ctx, order[0]) if order else ""
+        top.append(ctx.button("common.buttons.continue", "continue", title=title))
+    following = plan(ctx).next
+    if following:
+        top.append(
+            ctx.button("common.buttons.next", "start", following, title=title_of(ctx, following))
+        )
+    rest = [flow_button(ctx, f) for f in offered_flows(ctx) if f != following]
+    suggested = title_of(ctx, following) if following else ""
     text = ctx.say("common.menu.text", suggested=suggested, active=bool(ctx.active))
-    return Reply(text, rows(buttons, max_per_row=2))
+    return Reply(text, tuple((b,) for b in top) + rows(rest, max_per_row=2))
 
 
 def next_steps(ctx: TurnContext, finished: str) -> Reply:

@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any
 
 from bot.content.bundle import Content
-from bot.core import ledger, privacy, reviews, safety, settings
+from bot.core import ledger, mine, path, privacy, reviews, safety, settings
 from bot.core.context import TurnContext
 from bot.core.flows import ONBOARDING, advance, open_flow, prompt, resume, start_with
 from bot.core.menus import flow_button, menu_reply, with_menu_button
@@ -26,6 +26,8 @@ Handler = Callable[[TurnContext], None]
 CORE_COMMANDS = (
     "start",
     "menu",
+    "path",
+    "mine",
     "checkin",
     "commitments",
     "progress",
@@ -40,7 +42,16 @@ CORE_COMMANDS = (
     "delete",
 )
 LEDGER_ACTIONS = {"ledger", "commit", "cedit", *ledger.STATUS_AFTER}
-COMMAND_NEEDS = {"sos": "safety_plan", "commitments": "commitments", "progress": "progress"}
+MINE_ACTIONS = {"mine", "item", "iedit", "idel", "idelyes"}
+COMMAND_NEEDS = {
+    "sos": "safety_plan",
+    "commitments": "commitments",
+    "progress": "progress",
+    "menu": "done",
+    "path": "done",
+    "start": "done",
+    "mine": "mine",
+}
 PROFESSIONAL = "professional"
 HIGH_DISTRESS = 4  # on the 1-5 scale
 REPEATED = 2  # exercises in a row that ended with high distress
@@ -57,6 +68,8 @@ class Router:
             "menu": lambda ctx: ctx.turn.replies.append(menu_reply(ctx)),
             "help": lambda ctx: ctx.turn.replies.append(ctx.reply("common.help")),
             "sos": safety.sos,
+            "path": path.show,
+            "mine": mine.show,
             "checkin": reviews.choose,
             "commitments": ledger.show,
             "progress": reviews.progress,
@@ -75,6 +88,7 @@ class Router:
             ("safe", "yes"): safety.mark_safe,
             ("followup", "yes"): safety.schedule_follow_up,
             ("ledger", ""): ledger.show,
+            ("mine", ""): mine.show,
             ("cadd", ""): ledger.add,
             ("resume", ""): settings.resume,
         }
@@ -85,6 +99,10 @@ class Router:
             "pause": settings.pause,
             "checkin": reviews.start,
             "commit": ledger.view,
+            "item": mine.view,
+            "iedit": mine.edit,
+            "idel": mine.ask_to_delete,
+            "idelyes": mine.delete,
             "cedit": ledger.edit,
             **{name: partial(ledger.set_status, action=name) for name in ledger.STATUS_AFTER},
         }
@@ -111,6 +129,10 @@ class Router:
             elif isinstance(parsed, callbacks.Action):
                 if parsed.name in LEDGER_ACTIONS:
                     return {"commitments"}
+                if parsed.name in MINE_ACTIONS:
+                    return {"mine"}
+                if parsed.name == "menu":
+                    return {"done"}
                 flow_id = {"start": parsed.arg, "checkin": f"checkin_{parsed.arg}"}.get(parsed.name)
         flow = self.content.flows.get(flow_id or "")
         return set(flow.needs) if flow else set()

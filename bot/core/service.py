@@ -70,7 +70,10 @@ class Coach:
             started = await self._apply_runs(session, user, run, turn, incoming.seq)
             target = started if turn.effects_run == "started" else run
             for effect in turn.effects:
-                await repository.save(session, user.id, target.id if target else None, effect)
+                if effect.kind == "delete":
+                    await repository.remove(session, user.id, effect)
+                else:
+                    await repository.save(session, user.id, target.id if target else None, effect)
             if any(e.data.get("record") in PROGRESS_RECORDS for e in turn.effects):
                 turn.replies += await self._milestones(session, user, now)
             if "export" in turn.requests:

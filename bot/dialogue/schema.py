@@ -131,6 +131,7 @@ class Flow(Strict):
     repair: bool = False  # a couple-repair exercise: withheld while the user is unsafe
     scheduled: bool = False  # sent by the scheduler: its first question's buttons start it
     needs: tuple[str, ...] = ()  # stored records its templates read as `data.<name>`
+    given: tuple[str, ...] = ()  # answers the core fills in when it opens the flow
     after: Literal["suggest", "settings", "ledger", "nothing"] = "suggest"  # shown when done
     blurb: str | None = None
     steps: dict[str, Step]
@@ -147,7 +148,7 @@ class Flow(Strict):
 
     def stored_names(self) -> list[str]:
         """Every answer name a run of this flow can hold."""
-        names = [s.store or sid for sid, s in self.steps.items() if s.ask]
+        names = [*self.given, *(s.store or sid for sid, s in self.steps.items() if s.ask)]
         names += [a.compose["into"] for s in self.steps.values() for a in s.do if a.compose]
         names += [key for s in self.steps.values() for a in s.do if a.set for key in a.set]
         return list(dict.fromkeys(names))

@@ -9,7 +9,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.checkins.progress import DayEntry, History, WeekReview
-from bot.store.models import CheckinEntry, Commitment, CommitmentReview, Milestone, Statement
+from bot.store.models import (
+    CheckinEntry,
+    Commitment,
+    CommitmentReview,
+    FlowRun,
+    Milestone,
+    Statement,
+)
 
 HISTORY_DAYS = 93  # two calendar months compared for milestones, and some slack
 PLAN_KINDS = {"safety_plan": "safety_plan", "trigger_plan": "trigger_plan"}
@@ -25,6 +32,13 @@ async def lookups(
             found[name] = await latest_statement(session, user_id, PLAN_KINDS[name])
         elif name == "commitments":
             found[name] = await commitments(session, user_id)
+        elif name == "done":
+            found[name] = await finished_flows(session, user_id)
+        elif name == "mine":
+            found[name] = {
+                "statements": await statements(session, user_id),
+                "commitments": await commitments(session, user_id),
+            }
         elif name == "progress":
             found[name] = await history(session, user_id, today)  # the core reads it
     return found
@@ -85,3 +99,18 @@ async def history(session: AsyncSession, user_id: int, today: date) -> History:
 async def milestones(session: AsyncSession, user_id: int) -> frozenset[str]:
     query = select(Milestone.key).where(Milestone.user_id == user_id)
     return frozenset((await session.exec(query)).all())
+
+
+async def finished_flows(session: AsyncSession, user_id: int) -> frozenset[str]:
+    """Flows the user has completed at least once."""
+    query = select(FlowRun.flow).where(FlowRun.user_id == user_id, FlowRun.status == "completed")
+    return frozenset((await session.exec(query.distinct())).all())
+
+
+async def statements(session: AsyncSession, user_id: int) -> list[dict[str, Any]]:
+    """Everything the user composed, newest first, as plain data for templates."""
+    query = select(Statement).where(Statement.user_id == user_id).order_by(col(Statement.id).desc())
+    return [
+        {"id": s.id, "kind": s.kind, "text": s.text, "day": s.created_at.date().isoformat()}
+        for s in (await session.exec(query)).all()
+    ]

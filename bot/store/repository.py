@@ -109,6 +109,14 @@ async def save(session: AsyncSession, user_id: int, run_id: int | None, effect: 
         row.updated_at = utcnow()  # type: ignore[attr-defined]
 
 
+async def remove(session: AsyncSession, user_id: int, effect: Effect) -> None:
+    """Delete one of the user's own records; another user's id finds nothing."""
+    table = RECORD_TABLES[effect.data["record"]]
+    row = await session.get(table, int(effect.data["id"]))
+    if row is not None and row.user_id == user_id:  # type: ignore[attr-defined]
+        await session.delete(row)
+
+
 async def delete_user(session: AsyncSession, user_id: int) -> None:
     """Erase every row about the user, children first (no reliance on cascades)."""
     for table in reversed(user_tables()):
