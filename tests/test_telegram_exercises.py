@@ -37,7 +37,7 @@ async def test_onboarding_stores_the_situation_and_suggests_a_path(
     ]
     await sam.press("I broke trust")
     assert "Thank you for being honest" in sam.text
-    assert sam.buttons()[0] == "Reflective listening", "someone repairing is led to listening first"
+    assert sam.buttons()[0] == "Apology with a repair plan", "someone repairing: apology first"
     users = await rows(telegram, User)
     assert [(u.external_id, u.situation, u.language_code) for u in users] == [
         ("1001", "repairing", "en")

@@ -37,7 +37,14 @@ def make_environment(
         return clause(text, *prefixes, starters=words)
 
     env.filters["clause"] = clause_filter
+    env.filters["sentence"] = _sentence
     return env
+
+
+def _sentence(text: object) -> str:
+    """Capitalise the first letter only (Jinja's `capitalize` lowers all the rest)."""
+    value = str(text or "")
+    return value[:1].upper() + value[1:]
 
 
 class Texts:
