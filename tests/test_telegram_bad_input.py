@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from bot.store.models import FlowRun, User
+from bot.telegram.delivery import _call
 from tests.fake_telegram import Fault
 from tests.telegram_harness import Person, TelegramHarness
 
@@ -284,3 +285,14 @@ async def test_server_error_is_retried(telegram: TelegramHarness) -> None:
     sam = telegram.person(2017)
     await sam.send("/help")
     assert "How Mend works" in sam.text
+
+
+async def test_an_edit_that_changes_nothing_is_not_an_error(telegram: TelegramHarness) -> None:
+    bot = telegram.app.bot
+    sent = await bot.send_message(2019, "Hello")
+    same = await _call(
+        lambda: bot.edit_message_text("Hello", chat_id=2019, message_id=sent.message_id)
+    )
+    assert same is None, "400 message is not modified is taken as done"
+    edits = [c for c in telegram.fake.calls if c.method == "editMessageText"]
+    assert len(edits) == 1, "and not retried"

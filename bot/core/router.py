@@ -53,6 +53,7 @@ COMMAND_NEEDS = {
     "mine": "mine",
 }
 PROFESSIONAL = "professional"
+SCHEDULED_CACHE = 256  # rendered check-in variants kept
 HIGH_DISTRESS = 4  # on the 1-5 scale
 REPEATED = 2  # exercises in a row that ended with high distress
 
@@ -63,6 +64,7 @@ class Router:
     def __init__(self, content: Content) -> None:
         self.content = content
         self.engine = Engine(content.flows, content.texts, content.tools)
+        self._scheduled_cache: dict[tuple[Any, ...], tuple[Reply, ...]] = {}
         self.commands: dict[str, Handler] = {
             "start": _start,
             "menu": lambda ctx: ctx.turn.replies.append(menu_reply(ctx)),
@@ -176,8 +178,21 @@ class Router:
         """A due check-in's message; nothing is stored until the user answers it."""
         incoming = Incoming("system", "", "command", "checkin")
         ctx = TurnContext(self.content, self.engine, copy.copy(profile), active, incoming, now)
-        reviews.scheduled(ctx, cadence)
-        return ctx.turn
+        # Thousands of users get the same words: render each variant once (replies are frozen).
+        key = (
+            cadence,
+            ctx.today,
+            profile.locale,
+            tuple(sorted(profile.as_context().items())),
+            (active.flow, active.paused) if active else None,
+        )
+        replies = self._scheduled_cache.get(key)
+        if replies is None:
+            reviews.scheduled(ctx, cadence)
+            replies = self._scheduled_cache[key] = tuple(ctx.turn.replies)
+            if len(self._scheduled_cache) > SCHEDULED_CACHE:
+                self._scheduled_cache.pop(next(iter(self._scheduled_cache)))
+        return Turn(replies=list(replies))
 
     def celebrate(self, profile: Profile, keys: list[str], now: datetime) -> list[Reply]:
         """Replies for milestones just reached."""

@@ -85,8 +85,11 @@ async def _call(make_request: object) -> object:
         except Forbidden as exc:
             raise ChatUnreachable from exc
         except BadRequest as exc:
-            if "chat not found" in str(exc).lower():
+            reason = str(exc).lower()
+            if "chat not found" in reason:
                 raise ChatUnreachable from exc
+            if "message is not modified" in reason:  # an edit that changes nothing: done
+                return None
             raise
         except (TimedOut, NetworkError) as exc:
             if attempt == ATTEMPTS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import Bot
@@ -27,7 +27,6 @@ class DispatchReport:
     unreachable: int = 0
     failed: int = 0
     slices: int = 0
-    seconds: list[float] = field(default_factory=list)
 
 
 async def dispatch(
@@ -37,22 +36,18 @@ async def dispatch(
     keep_going: Callable[[], bool] = lambda: True,
     slice_size: int = SLICE,
 ) -> DispatchReport:
-    """Claim everything due now, then send it slice by slice until the outbox is empty."""
+    """Send everything due now, a claimed batch at a time, slice by slice."""
     report = DispatchReport()
-    while keep_going() and (claimed := await dispatcher.claim_due(coach.clock())):
+    while keep_going():
+        # Claim a batch, send it, then claim the next: the outbox stays small, and what is due
+        # first goes first. `take` also finds check-ins queued by a process that stopped.
+        claimed = await dispatcher.claim_due(coach.clock())
         report.claimed += claimed
-    while keep_going() and (batch := await dispatcher.take(coach.clock(), slice_size)):
-        outcomes = await asyncio.gather(*(_send(bot, coach, item) for item in batch))
-        sent = [o.delivery_id for o, result in zip(batch, outcomes, strict=True) if result is True]
-        gone = [o for o, result in zip(batch, outcomes, strict=True) if result is False]
-        failed = [
-            o.delivery_id for o, result in zip(batch, outcomes, strict=True) if result is None
-        ]
-        await dispatcher.finish(coach.clock(), sent, gone, failed)
-        report.sent += len(sent)
-        report.unreachable += len(gone)
-        report.failed += len(failed)
-        report.slices += 1
+        sent_before = report.slices
+        while keep_going() and (batch := await dispatcher.take(coach.clock(), slice_size)):
+            await _send_slice(bot, coach, dispatcher, batch, report)
+        if not claimed and report.slices == sent_before:
+            break
     if report.claimed or report.sent:
         log.info(
             "check-ins: %d claimed, %d sent, %d unreachable, %d failed",
@@ -62,6 +57,22 @@ async def dispatch(
             report.failed,
         )
     return report
+
+
+async def _send_slice(
+    bot: Bot, coach: Coach, dispatcher: Dispatcher, batch: list[Outgoing], report: DispatchReport
+) -> None:
+    """Send a slice at once (the rate limiter paces it) and record each outcome."""
+    outcomes = await asyncio.gather(*(_send(bot, coach, item) for item in batch))
+    paired = list(zip(batch, outcomes, strict=True))
+    sent = [o.delivery_id for o, result in paired if result is True]
+    gone = [o for o, result in paired if result is False]
+    failed = [o.delivery_id for o, result in paired if result is None]
+    await dispatcher.finish(coach.clock(), sent, gone, failed)
+    report.sent += len(sent)
+    report.unreachable += len(gone)
+    report.failed += len(failed)
+    report.slices += 1
 
 
 async def _send(bot: Bot, coach: Coach, item: Outgoing) -> bool | None:
