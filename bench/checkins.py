@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 NOW = datetime(2026, 11, 23, 9, 0, 30, tzinfo=UTC)
-CHUNK = 5_000
+CHUNK = 2_000  # rows per INSERT: asyncpg takes at most 32,767 parameters
 POSTGRES_SERVER = os.environ.get(
     "MEND_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from markupsafe import escape
 from sqlmodel import col, select
 
 from bot.store.models import Commitment, Rating, Statement, User
@@ -52,6 +53,63 @@ async def test_apology_flags_excuses_and_turns_repair_into_a_commitment(
     )
 
 
+async def test_apology_keeps_a_second_excuse_only_when_asked_to(
+    telegram: TelegramHarness,
+) -> None:
+    sam = await start(telegram, 7010, "I broke trust")
+    await sam.send("/apology")
+    await sam.send("I hid messages from you")
+    await sam.send("It just happened, but I was drunk")
+    assert "“<b>it just happened</b>”" in sam.text and "“<b>i was drunk</b>”" in sam.text
+    assert "a “but” tends to cancel what came before it" in sam.text
+    assert sam.text.count("“<b>but</b>”") == 1
+    await sam.send("I was drunk, and it still happened")
+    assert "still has “<b>i was drunk</b>”" in sam.text
+    assert sam.buttons() == ["Keep what I wrote"]
+    await sam.press("Keep what I wrote")
+    assert "Explanation, not justification" in sam.text
+    await sam.send("I was afraid of the conversation we needed to have")
+    await sam.send("I have learned that hiding makes everything worse")
+    await sam.send("I will tell you within a day if she writes")
+    await sam.send("every time she writes")
+    await sam.press("Not now")
+    assert "I was drunk, and it still happened." in sam.text
+    assert "not an excuse" in sam.text and "forgive" not in sam.text
+    await sam.press("Save it")
+    (apology,) = await saved(telegram, 7010, Statement)
+    assert str(escape(apology.text)) in sam.texts, "the apology alone, to copy"
+    assert "To start repairing this, I will tell you within a day if she writes." in apology.text
+    (promise,) = await saved(telegram, 7010, Commitment)
+    assert (promise.what, promise.how_often, promise.source) == (
+        "I will tell you within a day if she writes",
+        "every time she writes",
+        "apology",
+    )
+    await sam.send("/commitments")
+    assert "every time she writes" in sam.text
+
+
+async def test_the_toolkit_is_in_help_and_in_the_command_list(telegram: TelegramHarness) -> None:
+    sam = await start(telegram, 7011, "I was hurt")
+    await sam.send("/help")
+    toolkit = sam.text.split("<b>Repair toolkit</b>")[1].split("<b>")[0]
+    for command in (
+        "apology",
+        "boundaries",
+        "agreement",
+        "triggerplan",
+        "trigger",
+        "owning",
+        "forgive",
+        "healing",
+        "rituals",
+    ):
+        assert f"/{command}:" in toolkit, command
+    (registered, *_) = [c for c in telegram.fake.calls if c.method == "setMyCommands"]
+    names = {c["command"] for c in registered.params["commands"]}
+    assert {"apology", "boundaries", "agreement", "triggerplan", "trigger", "rituals"} <= names
+
+
 async def test_boundaries_agreement_with_a_crossed_boundary_script(
     telegram: TelegramHarness,
 ) -> None:
@@ -60,7 +118,7 @@ async def test_boundaries_agreement_with_a_crossed_boundary_script(
     await sam.press("Honesty")
     assert "look like in practice" in sam.text
     await sam.send("we tell each other about contact with her the same day")
-    await sam.press("Add another")
+    await sam.press("Add a second")
     await sam.press("Space to process feelings")
     await sam.send("I can take an evening alone without explaining")
     assert "When a boundary is crossed" in sam.text and "Restate the boundary calmly" in sam.text
@@ -73,6 +131,33 @@ async def test_boundaries_agreement_with_a_crossed_boundary_script(
     assert "we restate it calmly and then we talk it through" in agreement.text
 
 
+async def test_boundaries_start_again_forgets_the_earlier_second_boundary(
+    telegram: TelegramHarness,
+) -> None:
+    sam = await start(telegram, 7012, "We're working on it together")
+    await sam.send("/boundaries")
+    await sam.press("Privacy")
+    await sam.send("we knock before coming into the study")
+    await sam.press("Add a second")
+    await sam.send("Time with my own friends")
+    assert "<b>time with my own friends</b>" in sam.text, "a typed value is named back"
+    await sam.send("one evening a month with them")
+    await sam.send("we pause and talk the next morning")
+    assert "Time with my own friends: one evening a month" in sam.text
+    await sam.press("Start again")
+    await sam.press("Honesty")
+    await sam.send("we share calendars")
+    await sam.press("One is enough")
+    await sam.send("we name it and agree a repair")
+    assert "friends" not in sam.text
+    await sam.press("Save it")
+    (agreement,) = await saved(telegram, 7012, Statement)
+    assert agreement.text == (
+        "Our boundaries. Honesty: we share calendars. When a boundary is crossed, "
+        "we restate it calmly and then we name it and agree a repair."
+    )
+
+
 async def test_communication_agreement(telegram: TelegramHarness) -> None:
     sam = await start(telegram, 7003, "We're working on it together")
     await sam.send("/agreement")
@@ -82,11 +167,19 @@ async def test_communication_agreement(telegram: TelegramHarness) -> None:
     await sam.press("We agree")
     await sam.send("the word pause")
     await sam.press("Later the same day")
-    await sam.press("Short daily, longer weekly")
+    assert sam.buttons()[:2] == [
+        "Short daily, longer weekly",
+        "Daily, weekly, and a monthly review",
+    ]
+    await sam.press("Daily, weekly, and a monthly review")
+    assert "Safe topics: the kids, weekend plans." in sam.text
     await sam.press("Save it")
     (agreement,) = await saved(telegram, 7003, Statement)
     assert agreement.kind == "communication_agreement"
     assert "at most 30 minutes" in agreement.text and "the word pause" in agreement.text
+    assert "No name-calling, no contempt" in agreement.text
+    assert "resumes later the same day" in agreement.text
+    assert "a review of our progress monthly" in agreement.text
 
 
 async def test_trigger_plan_then_trigger_in_the_moment_uses_it(telegram: TelegramHarness) -> None:
@@ -108,10 +201,27 @@ async def test_trigger_plan_then_trigger_in_the_moment_uses_it(telegram: Telegra
     assert "I will first breathe slowly for a minute, then write down what I feel" in sam.text
     await sam.press("2")
     assert "Well done" in sam.text
+    await sam.send("/triggerplan")
+    await sam.send("late replies to my messages")
+    await sam.press("Skip")
+    await sam.press("Step away for 20 minutes")
+    await sam.send("ask for what I need, calmly")
+    await sam.send("/trigger")
+    await sam.press("Done")
+    assert "When I&#39;m triggered by late replies to my messages, I will first step away" in (
+        sam.text
+    ), "the latest plan is the one shown"
+    assert "breathe slowly" not in sam.text
+    await sam.press("5")
+    assert "It's still strong" in sam.text and "/sos" in sam.text
     plans = [s for s in await saved(telegram, 7004, Statement) if s.kind == "trigger_plan"]
-    assert len(plans) == 1
+    assert len(plans) == 2
+    assert plans[1].text == (
+        "When I'm triggered by late replies to my messages, I will first step away for "
+        "twenty minutes, then ask for what I need, calmly."
+    )
     ratings = await saved(telegram, 7004, Rating)
-    assert [(r.phase, r.value) for r in ratings] == [("trigger", 4), ("trigger", 2)]
+    assert [(r.phase, r.value) for r in ratings] == [("trigger", 4), ("trigger", 2), ("trigger", 5)]
 
 
 async def test_owning_my_part_without_self_blame(telegram: TelegramHarness) -> None:
@@ -121,9 +231,25 @@ async def test_owning_my_part_without_self_blame(telegram: TelegramHarness) -> N
     await sam.press("I avoided difficult conversations")
     await sam.send("I never said I felt lonely last winter")
     await sam.send("I will say it when something bothers me")
+    assert "<b>not</b> yours to carry" in sam.text
+    assert await saved(telegram, 7005, Statement) == []
+    await sam.press("Their choices are theirs, not mine")
     (reflection,) = await saved(telegram, 7005, Statement)
     assert reflection.kind == "owning_my_part"
     assert reflection.text.startswith("I avoided difficult conversations.")
+    assert reflection.text.endswith(
+        "What is not mine to carry: their choices are theirs, not mine."
+    )
+    assert "not responsible for anyone else's choices" in sam.text
+
+
+async def test_owning_finds_nothing_without_fault_finding(telegram: TelegramHarness) -> None:
+    sam = await start(telegram, 7013, "I broke trust")
+    await sam.send("/owning")
+    assert "/apology is where you own that choice" in sam.text
+    await sam.press("None of these")
+    assert "you don't have to find fault with yourself" in sam.text
+    assert await saved(telegram, 7013, Statement) == []
 
 
 async def test_forgiveness_is_never_pushed(telegram: TelegramHarness) -> None:
@@ -143,6 +269,34 @@ async def test_forgiveness_is_never_pushed(telegram: TelegramHarness) -> None:
     (reflection,) = await saved(telegram, 7006, Statement)
     assert reflection.kind == "forgiveness"
     assert reflection.text.startswith("I'm not ready to forgive yet, and that's all right.")
+
+
+async def test_forgiveness_can_stop_at_any_step_or_go_all_the_way(
+    telegram: TelegramHarness,
+) -> None:
+    sam = await start(telegram, 7014, "I'm healing")
+    await sam.send("/forgive")
+    await sam.press("I'd like to try")
+    await sam.send("He lied for a year and I stopped trusting myself")
+    assert sam.buttons() == ["Stop for now", "Skip"]
+    await sam.press("Stop for now")
+    assert "nothing has been saved" in sam.text
+    assert await saved(telegram, 7014, Statement) == []
+    await sam.send("/forgive")
+    await sam.press("I'd like to try")
+    await sam.send("He lied for a year")
+    await sam.send("He was afraid of losing everything")
+    await sam.send("My brother forgave me for the car")
+    await sam.press("I choose to work toward forgiving")
+    await sam.send("It's a wave, and it passes")
+    assert "a gift to yourself" in sam.text
+    (reflection,) = await saved(telegram, 7014, Statement)
+    assert reflection.text == (
+        "I choose to work toward forgiving. It is not condoning, and it is not reconciliation. "
+        "What happened: he lied for a year. What might have been going on for them: he was "
+        "afraid of losing everything. When I was forgiven: my brother forgave me for the car. "
+        "When the hurt returns, I'll remind myself: It's a wave, and it passes."
+    )
 
 
 async def test_healing_and_a_promise_to_myself(telegram: TelegramHarness) -> None:
@@ -182,6 +336,19 @@ async def test_rituals_can_become_a_commitment(telegram: TelegramHarness) -> Non
         "weekly",
         "ritual",
     )
+
+
+async def test_a_ritual_of_our_own_without_a_commitment(telegram: TelegramHarness) -> None:
+    sam = await start(telegram, 7015, "We're working on it together")
+    await sam.send("/rituals")
+    await sam.send("honesty and adventure")
+    await sam.send("the night the car broke down and we laughed")
+    await sam.send("Sunday breakfast with phones off")
+    await sam.press("Every week")
+    await sam.press("No, thanks")
+    (ritual,) = await saved(telegram, 7015, Statement)
+    assert "Our new ritual: Sunday breakfast with phones off, every week." in ritual.text
+    assert await saved(telegram, 7015, Commitment) == []
 
 
 async def test_repair_exercises_are_withheld_while_unsafe(telegram: TelegramHarness) -> None:
