@@ -7,39 +7,44 @@ import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 
 ALIASES_FILE = Path(__file__).resolve().parents[2] / "data" / "timezones.yaml"
-_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
-_REGIONS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe")
-_REGIONS += ("Indian", "Pacific")
 CLOSE_MATCH = 0.75
+_REGIONS = ("Africa/", "America/", "Antarctica/", "Arctic/", "Asia/", "Atlantic/")
+_REGIONS += ("Australia/", "Europe/", "Indian/", "Pacific/")
+_CANONICAL = re.compile(r"UTC([+-])(\d{2}):(\d{2})")
+_OFFSET = re.compile(r"(?:utc|gmt)?([+-])(\d{1,2})(?::?(\d{2}))?")
+_MINUS = str.maketrans({"−": "-", "–": "-", "—": "-"})
 
 
 def zone_of(name: str) -> tzinfo:
     """The tzinfo for an IANA name or a canonical offset such as "UTC+05:30"."""
     if name == "UTC":
         return UTC
-    if name.startswith("UTC") and len(name) == 9:
-        sign = -1 if name[3] == "-" else 1
-        delta = timedelta(hours=int(name[4:6]), minutes=int(name[7:9]))
+    if match := _CANONICAL.fullmatch(name):
+        sign = -1 if match.group(1) == "-" else 1
+        delta = timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))
+        if delta >= timedelta(hours=24):
+            raise ValueError(f"unknown time zone {name!r}")
         return timezone(sign * delta, name)
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValueError(f"unknown time zone {name!r}") from exc
 
 
 def parse_offset(text: str) -> str | None:
     """A UTC offset ("UTC+2", "GMT-3", "+05:30") in canonical form, or None."""
-    cleaned = text.strip().lower().replace(" ", "")
+    cleaned = "".join(text.translate(_MINUS).lower().split())
     if cleaned in ("utc", "gmt", "z"):
         return "UTC"
-    match = _OFFSET.match(cleaned)
-    if not match or not (cleaned[0] in "+-" or cleaned.startswith(("utc", "gmt"))):
+    match = _OFFSET.fullmatch(cleaned)
+    if not match:
         return None
     sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3) or 0)
     total = (hours * 60 + minutes) * (-1 if sign == "-" else 1)
@@ -51,7 +56,7 @@ def parse_offset(text: str) -> str | None:
 
 
 def find_zones(query: str, limit: int = 5) -> list[str]:
-    """Zones the user may mean, best first: exact names, then aliases, then close spellings."""
+    """Zones the user may mean, best first: exact names and aliases, else close spellings."""
     return match_zones(query, limit)[0]
 
 
@@ -60,18 +65,16 @@ def match_zones(query: str, limit: int = 5) -> tuple[list[str], bool]:
     offset = parse_offset(query)
     if offset:
         return [offset], True
-    key = _key(query)
-    if not key:
-        return [], False
-    names = _names()
-    aliases = _aliases()
-    found: list[str] = list(names.get(key, ())) + list(aliases.get(key, ()))
-    exact = bool(found)
-    if not found:
-        candidates = [*names, *aliases]
-        for close in difflib.get_close_matches(key, candidates, n=limit, cutoff=CLOSE_MATCH):
-            found += list(names.get(close, ())) + list(aliases.get(close, ()))
-    return list(dict.fromkeys(found))[:limit], exact
+    keys = [key for key in dict.fromkeys([_key(query), *map(_key, query.split(","))]) if key]
+    for key in keys:  # "Berlin, Germany": the whole text, then each part
+        if found := _lookup(key):
+            return found[:limit], True
+    for key in keys:
+        close = difflib.get_close_matches(key, _all_keys(), n=limit, cutoff=CLOSE_MATCH)
+        found = list(dict.fromkeys(zone for name in close for zone in _lookup(name)))
+        if found:
+            return found[:limit], False
+    return [], False
 
 
 def describe(zone: str, now: datetime) -> str:
@@ -91,16 +94,28 @@ def _key(text: str) -> str:
     return " ".join("saint" if w in ("st", "ste") else w for w in words)
 
 
+def _lookup(key: str) -> list[str]:
+    """Zones named exactly so: IANA names first, then aliases."""
+    return list(dict.fromkeys([*_names().get(key, ()), *_aliases().get(key, ())]))
+
+
+@cache
+def _all_keys() -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*_names(), *_aliases()]))
+
+
 @cache
 def _names() -> dict[str, tuple[str, ...]]:
-    """Every current IANA zone by its city part and by its full name."""
+    """Current IANA zones by city and full name; a retired name by full name, as its successor."""
+    retired = _retired()
     found: dict[str, list[str]] = {}
     for zone in sorted(available_timezones()):
         if not zone.startswith(_REGIONS):
             continue
-        for key in {_key(zone.rsplit("/", 1)[-1]), _key(zone)}:
-            found.setdefault(key, []).append(zone)
-    return {key: tuple(zones) for key, zones in found.items()}
+        keys = [_key(zone)] if zone in retired else [_key(zone.rsplit("/", 1)[-1]), _key(zone)]
+        for key in keys:
+            found.setdefault(key, []).append(retired.get(zone, zone))
+    return {key: tuple(dict.fromkeys(zones)) for key, zones in found.items()}
 
 
 @cache
@@ -110,3 +125,17 @@ def _aliases() -> dict[str, tuple[str, ...]]:
         _key(str(name)): tuple([zones] if isinstance(zones, str) else zones)
         for name, zones in raw.items()
     }
+
+
+@cache
+def _retired() -> dict[str, str]:
+    """Old names ("Asia/Calcutta") and their successors, per the tzdata package; {} without it."""
+    try:
+        folder = resources.files("tzdata").joinpath("zoneinfo")
+        tab = folder.joinpath("zone.tab").read_text(encoding="utf-8")
+        compiled = folder.joinpath("tzdata.zi").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):
+        return {}
+    current = {row.split("\t")[2] for row in tab.splitlines() if row and row[0] != "#"}
+    links = (row.split() for row in compiled.splitlines() if row.startswith("L "))
+    return {old: new for _, new, old in links if old not in current and new in current}
