@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -170,25 +171,10 @@ class Coach:
 
 
 def profile_of(user: User) -> Profile:
-    """The core's view of a stored user."""
-    return Profile(
-        situation=user.situation,
-        locale=user.locale,
-        country=user.country,
-        language_code=user.language_code,
-        safety_flag=user.safety_flag,
-        follow_up_at=user.follow_up_at,
-        high_distress=user.high_distress,
-        message_marks=[list(m) for m in user.message_marks or []],
-        checkin_zone=user.checkin_zone,
-        checkin_time=user.checkin_time,
-        quiet_hours=user.quiet_hours,
-        daily_on=user.daily_on,
-        weekly_on=user.weekly_on,
-        weekly_day=user.weekly_day,
-        monthly_on=user.monthly_on,
-        paused_until=user.paused_until,
-    )
+    """The core's view of a stored user: every Profile field, read from its column."""
+    values = {field.name: getattr(user, field.name) for field in fields(Profile)}
+    values["message_marks"] = [list(mark) for mark in user.message_marks or []]
+    return Profile(**values)
 
 
 def _already_handled(run: FlowRun | None, incoming: Incoming) -> bool:
