@@ -64,6 +64,24 @@ async def test_export_sends_everything_as_a_json_document(telegram_any_db: Teleg
 async def test_delete_after_confirmation_leaves_no_row(telegram_any_db: TelegramHarness) -> None:
     sam = await with_history(telegram_any_db, 6002)
     kept = await with_history(telegram_any_db, 6003)
+    await sam.send("/settings")
+    await sam.press("⏰ Set up check-ins")
+    await sam.send("London")
+    await sam.send("9pm")
+    await sam.press("Daily only")
+    await sam.send("/commitments")
+    await sam.press("➕ Add a commitment")
+    await sam.send("Share my calendar")
+    await sam.press("Every day")
+    await sam.press("My partner")
+    await sam.send("/checkin")
+    await sam.press("Daily check-in")
+    await sam.press("3")
+    await sam.press("No")
+    await sam.press("Skip")
+    before = await counts(telegram_any_db, 6002)
+    for table in ("checkin_schedules", "commitments", "checkin_entries", "milestones"):
+        assert before[table] >= 1, table
     await sam.send("/delete")
     assert "can't be undone" in sam.text
     await sam.press("No, keep it")
