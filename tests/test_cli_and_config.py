@@ -177,6 +177,20 @@ def edit(path: Path, old: str, new: str) -> None:
             "value",
         ),
         ("data/en/lexicons/blame.yaml", "you don't ever", "you (don't ever", "bad pattern"),
+        ("prompts/en/milestones.yaml", "streak_7:", "streak_seven:", "milestones.streak_7"),
+        ("prompts/en/progress.yaml", "  mood_up:", "  mood_upp:", "progress.lines.mood_up"),
+        (
+            "prompts/flows/checkin_weekly.yaml",
+            "needs: [commitments]",
+            "needs: [comitments]",
+            "needs unknown record 'comitments'",
+        ),
+        (
+            "prompts/flows/checkin_settings.yaml",
+            "parse: time\n",
+            "parse: hour\n",
+            "unknown parse 'hour'",
+        ),
     ],
 )
 def test_check_content_finds_broken_content(

@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import TemplateError
 
+from bot.checkins.progress import MILESTONES, READING_KEYS
 from bot.content.bundle import Content, load_content
 from bot.content.mermaid import write_diagrams
 from bot.content.yamlfiles import ContentError
@@ -91,7 +92,19 @@ def check(root: Path) -> list[str]:
         problems += [f"flow {flow.id}: {p}" for p in _check_flow(flow, content)]
     problems += _check_texts(content)
     problems += _check_feelings(content)
+    problems += _check_progress_texts(content)
     return problems
+
+
+def _check_progress_texts(content: Content) -> list[str]:
+    """Every reading line and milestone the check-ins can produce has its text."""
+    keys = [f"progress.lines.{k}" for k in READING_KEYS] + [f"milestones.{k}" for k in MILESTONES]
+    return [
+        f"text '{key}' is missing from prompts/{locale}"
+        for locale in content.texts.locales
+        for key in keys
+        if not content.texts.has(key, locale)
+    ]
 
 
 def _check_flow(flow: Flow, content: Content) -> list[str]:
