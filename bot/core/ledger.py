@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.core.context import TurnContext
 from bot.core.flows import open_flow
+from bot.core.records import label, owned
 from bot.dialogue import callbacks
 from bot.dialogue.layout import rows
 from bot.dialogue.state import Effect
@@ -32,9 +33,7 @@ def show(ctx: TurnContext) -> None:
 
 def view(ctx: TurnContext, arg: str) -> None:
     """One commitment with what can be done to it."""
-    item = _find(ctx, arg)
-    if item is None:
-        _gone(ctx)
+    if (item := _found(ctx, arg)) is None:
         return
     key = item["id"]
     buttons = [ctx.button("ledger.buttons.edit", "cedit", str(key))]
@@ -64,9 +63,7 @@ def add(ctx: TurnContext) -> None:
 
 def edit(ctx: TurnContext, arg: str) -> None:
     """Rewrite a commitment; its past reviews keep the promise as it stood."""
-    item = _find(ctx, arg)
-    if item is None:
-        _gone(ctx)
+    if (item := _found(ctx, arg)) is None:
         return
     answers = {
         "commitment_id": item["id"],
@@ -79,9 +76,7 @@ def edit(ctx: TurnContext, arg: str) -> None:
 
 def set_status(ctx: TurnContext, arg: str, action: str) -> None:
     """Pause, resume or finish a commitment (finished ones stay in the history)."""
-    item = _find(ctx, arg)
-    if item is None:
-        _gone(ctx)
+    if (item := _found(ctx, arg)) is None:
         return
     status = STATUS_AFTER[action]
     data = {"record": "commitment", "id": item["id"], "status": status}
@@ -95,20 +90,15 @@ def _commitments(ctx: TurnContext) -> list[dict[str, Any]]:
     return list(ctx.lookups.get("commitments") or [])
 
 
-def _find(ctx: TurnContext, arg: str) -> dict[str, Any] | None:
-    """The user's own commitment with that id; forged or old ids find nothing."""
-    if not arg.isdigit():
-        return None
-    return next((i for i in _commitments(ctx) if i["id"] == int(arg)), None)
-
-
-def _gone(ctx: TurnContext) -> None:
-    ctx.turn.replies.append(ctx.reply("ledger.gone"))
-    show(ctx)
+def _found(ctx: TurnContext, arg: str) -> dict[str, Any] | None:
+    """The user's own record; if it is gone (or the id forged), say so and show the list."""
+    item = owned(_commitments(ctx), arg)
+    if item is None:
+        ctx.turn.replies.append(ctx.reply("ledger.gone"))
+        show(ctx)
+    return item
 
 
 def _label(item: dict[str, Any]) -> str:
-    text = " ".join(str(item["what"]).split())
     mark = "⏸ " if item["status"] == "paused" else ""
-    cut = text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1] + "…"
-    return mark + cut
+    return mark + label(str(item["what"]), LABEL_LENGTH)

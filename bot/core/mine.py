@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.core.context import TurnContext
 from bot.core.flows import open_flow
+from bot.core.records import label, owned
 from bot.dialogue import callbacks
 from bot.dialogue.layout import rows
 from bot.dialogue.state import Effect
@@ -33,9 +34,7 @@ def show(ctx: TurnContext) -> None:
 
 
 def view(ctx: TurnContext, arg: str) -> None:
-    item = _find(ctx, arg)
-    if item is None:
-        _gone(ctx)
+    if (item := _found(ctx, arg)) is None:
         return
     key = str(item["id"])
     buttons = (
@@ -50,9 +49,7 @@ def view(ctx: TurnContext, arg: str) -> None:
 
 def edit(ctx: TurnContext, arg: str) -> None:
     """Rewrite a saved text in a short flow; the rest of the record stays."""
-    item = _find(ctx, arg)
-    if item is None:
-        _gone(ctx)
+    if (item := _found(ctx, arg)) is None:
         return
     open_flow(
         ctx, EDIT_FLOW, {"statement_id": item["id"], "text": item["text"], "kind": _kind(ctx, item)}
@@ -60,9 +57,7 @@ def edit(ctx: TurnContext, arg: str) -> None:
 
 
 def ask_to_delete(ctx: TurnContext, arg: str) -> None:
-    item = _find(ctx, arg)
-    if item is None:
-        _gone(ctx)
+    if (item := _found(ctx, arg)) is None:
         return
     key = str(item["id"])
     buttons = (
@@ -75,9 +70,7 @@ def ask_to_delete(ctx: TurnContext, arg: str) -> None:
 
 
 def delete(ctx: TurnContext, arg: str) -> None:
-    item = _find(ctx, arg)
-    if item is None:
-        _gone(ctx)
+    if (item := _found(ctx, arg)) is None:
         return
     ctx.turn.effects.append(Effect("delete", {"record": "statement", "id": item["id"]}))
     _mine(ctx)["statements"].remove(item)
@@ -89,16 +82,13 @@ def _mine(ctx: TurnContext) -> dict[str, Any]:
     return ctx.lookups.get("mine") or {"statements": [], "commitments": []}
 
 
-def _find(ctx: TurnContext, arg: str) -> dict[str, Any] | None:
-    """The user's own record of that id; forged or deleted ids find nothing."""
-    if not arg.isdigit():
-        return None
-    return next((s for s in _mine(ctx)["statements"] if s["id"] == int(arg)), None)
-
-
-def _gone(ctx: TurnContext) -> None:
-    ctx.turn.replies.append(ctx.reply("mine.gone"))
-    show(ctx)
+def _found(ctx: TurnContext, arg: str) -> dict[str, Any] | None:
+    """The user's own record; if it is gone (or the id forged), say so and show the list."""
+    item = owned(_mine(ctx)["statements"], arg)
+    if item is None:
+        ctx.turn.replies.append(ctx.reply("mine.gone"))
+        show(ctx)
+    return item
 
 
 def _kind(ctx: TurnContext, item: dict[str, Any]) -> str:
@@ -107,6 +97,4 @@ def _kind(ctx: TurnContext, item: dict[str, Any]) -> str:
 
 
 def _label(ctx: TurnContext, item: dict[str, Any]) -> str:
-    words = " ".join(str(item["text"]).split())
-    label = f"{_kind(ctx, item)}: {words}"
-    return label if len(label) <= LABEL_LENGTH else label[: LABEL_LENGTH - 1] + "…"
+    return label(f"{_kind(ctx, item)}: {item['text']}", LABEL_LENGTH)
