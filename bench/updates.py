@@ -72,7 +72,8 @@ NEEDS = ("to know you are safe", "honesty about where you are", "reassurance")
 
 
 class Scenario(NamedTuple):
-    """A bot to measure: `kind` is "echo" or "mend"; Mend's database comes with the run."""
+    """A bot to measure: `kind` is "echo", "echo-aiohttp" or "mend"; Mend's database comes with
+    the run."""
 
     key: str
     label: str
@@ -81,6 +82,7 @@ class Scenario(NamedTuple):
 
 SCENARIOS = (
     Scenario("echo", "echo bot", "echo"),
+    Scenario("echo-aiohttp", "echo bot, aiohttp", "echo-aiohttp"),
     Scenario("sqlite", "Mend, SQLite", "mend"),
     Scenario("postgres", "Mend, PostgreSQL", "mend"),
 )
@@ -294,7 +296,7 @@ class LoadGenerator:
 
     def _button(self, chat_id: int, label: str, mode: str) -> tuple[str, dict[str, Any] | None]:
         """The data of the button with this label on the bot's latest keyboard in the chat."""
-        if mode == "echo":  # the echo bot sends no keyboards: press a made-up button
+        if mode.startswith("echo"):  # the echo bot sends no keyboards: press a made-up button
             return f"echo|{label}", self.last_message.get(chat_id)
         message = self.keyboards.get(chat_id) or {}
         for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
@@ -334,7 +336,7 @@ async def _serve_fake(control: Connection, done: Connection) -> None:
 class BotJob:
     """Which bot to run, against which fake, on which database."""
 
-    kind: str  # "echo" or "mend"
+    kind: str  # "echo", "echo-aiohttp" or "mend"
     api_url: str
     token: str
     database_url: str
@@ -406,8 +408,8 @@ async def running_bot(job: BotJob, done: Connection) -> AsyncIterator[Applicatio
 
 async def build_bot(job: BotJob, stack: AsyncExitStack) -> Application:
     """Mend's own Application with an open coach, or the echo bot."""
-    if job.kind == "echo":
-        return build_echo_application(job)
+    if job.kind.startswith("echo"):
+        return build_echo_application(job, with_aiohttp=job.kind == "echo-aiohttp")
     from bot.runtime import open_coach
     from bot.telegram.application import build_application
 
@@ -435,8 +437,10 @@ def mend_settings(job: BotJob) -> Settings:
     )
 
 
-def build_echo_application(job: BotJob) -> Application:
-    """A bare PTB bot with Mend's defaults and update processor: it repeats what it gets."""
+def build_echo_application(job: BotJob, with_aiohttp: bool) -> Application:
+    """A bare PTB bot with Mend's defaults and update processor: it repeats what it gets.
+
+    With `with_aiohttp` it sends through Mend's transport instead of PTB's httpx default."""
     from telegram import LinkPreviewOptions
     from telegram.constants import ParseMode
     from telegram.ext import (
@@ -452,15 +456,20 @@ def build_echo_application(job: BotJob) -> Application:
     defaults = Defaults(
         parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(job.token)
         .base_url(f"{job.api_url}/bot")
         .base_file_url(f"{job.api_url}/file/bot")
         .defaults(defaults)
         .concurrent_updates(PerChatUpdateProcessor(job.concurrency))
-        .build()
     )
+    if with_aiohttp:
+        from bot.telegram.transport import AiohttpRequest
+
+        builder.request(AiohttpRequest(pool_size=2 * job.concurrency))
+        builder.get_updates_request(AiohttpRequest(pool_size=1))
+    application = builder.build()
     application.add_handler(CallbackQueryHandler(echo_button))
     application.add_handler(MessageHandler(filters.TEXT, echo_text))
     return application
@@ -795,15 +804,23 @@ def measured(results: list[Result], key: str) -> Result | None:
 
 def print_targets(results: list[Result]) -> None:
     """Mend's CPU per update against the echo bot's, and its rate on SQLite."""
-    echo = measured(results, "echo")
+    echo, like = measured(results, "echo"), measured(results, "echo-aiohttp")
     print(f"\nMend's CPU per update / the echo bot's (target: at most {CPU_RATIO_TARGET:.0f}x):")
-    for scenario in SCENARIOS[1:]:
+    for scenario in (s for s in SCENARIOS if s.kind == "mend"):
         mend = measured(results, scenario.key)
         if echo is None or mend is None:
             print(f"  {scenario.label:<18}   n/a   (not measured)")
             continue
         ratio = mend.cpu_per_update / echo.cpu_per_update
-        print(f"  {scenario.label:<18} {ratio:5.2f}x   {verdict(ratio <= CPU_RATIO_TARGET)}")
+        same = (
+            f"; {mend.cpu_per_update / like.cpu_per_update:.2f}x the echo bot on aiohttp"
+            if like
+            else ""
+        )
+        print(
+            f"  {scenario.label:<18} {ratio:5.2f}x   {verdict(ratio <= CPU_RATIO_TARGET)}"
+            f"   (bare PTB on httpx{same})"
+        )
     sqlite = measured(results, "sqlite")
     rate = f"{sqlite.rate:.0f} updates/s" if sqlite else "n/a"
     ok = sqlite is not None and sqlite.rate >= SQLITE_RATE_TARGET

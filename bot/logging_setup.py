@@ -9,7 +9,16 @@ from typing import TextIO
 
 # Libraries that log request URLs (with the token) or whole updates (with user text) at
 # INFO or DEBUG are held at WARNING whatever LOG_LEVEL says.
-CHATTY_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "asyncpg", "hpack")
+CHATTY_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "aiohttp",
+    "telegram",
+    "apscheduler",
+    "aiosqlite",
+    "asyncpg",
+    "hpack",
+)
 LIBRARY_PREFIXES = ("telegram", "httpx", "httpcore", "aiohttp")
 TOKEN_PATTERN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b")
 

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.checkins.schedules import following, stop_for
 from bot.store.database import Database
@@ -59,8 +59,9 @@ class Dispatcher:
             .limit(limit)
             .with_for_update(skip_locked=True, of=CheckinSchedule)  # type: ignore[arg-type]
         )
-        async with self.database.transaction() as session:
-            rows = (await session.exec(query)).all()
+
+        def work(session: Session) -> int:
+            rows = session.exec(query).all()
             # On the day a weekly or monthly review is due, it stands in for the daily check-in.
             reviewing = {user.id for schedule, user in rows if schedule.cadence != "daily"}
             queued = []
@@ -78,14 +79,16 @@ class Dispatcher:
                     )
                 upcoming = following(user, schedule.cadence, now)
                 if upcoming is None:
-                    await session.delete(schedule)
+                    session.delete(schedule)
                 else:
                     schedule.due_at = upcoming
             if queued:
                 dialect = session.bind.dialect.name if session.bind else "sqlite"
                 insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-                await session.exec(insert(CheckinDelivery).values(queued).on_conflict_do_nothing())
-        return len(rows)
+                session.exec(insert(CheckinDelivery).values(queued).on_conflict_do_nothing())
+            return len(rows)
+
+        return await self.database.run(work)
 
     async def take(self, now: datetime, limit: int) -> list[Outgoing]:
         """Mark up to `limit` queued check-ins as sending, and return them with their users."""
@@ -115,9 +118,10 @@ class Dispatcher:
                 CheckinDelivery.due_at,
             )
         )
-        async with self.database.transaction() as session:
-            await session.exec(stale)
-            taken = (await session.exec(mark)).all()
+
+        def work(session: Session) -> list[Outgoing]:
+            session.exec(stale)
+            taken = session.exec(mark).all()
             if not taken:
                 return []
             people = (
@@ -127,12 +131,14 @@ class Dispatcher:
                 .order_by(col(FlowRun.id))
             )
             # A user has rows with runs or one row without; the newest active run wins.
-            found = {user.id: (user, run) for user, run in (await session.exec(people)).all()}
-        return [
-            Outgoing(delivery_id, cadence, due_at, *found[user_id])
-            for delivery_id, user_id, cadence, due_at in taken
-            if user_id in found
-        ]
+            found = {user.id: (user, run) for user, run in session.exec(people).all()}
+            return [
+                Outgoing(delivery_id, cadence, due_at, *found[user_id])
+                for delivery_id, user_id, cadence, due_at in taken
+                if user_id in found
+            ]
+
+        return await self.database.run(work)
 
     async def finish(
         self,
@@ -142,7 +148,8 @@ class Dispatcher:
         failed: list[int],
     ) -> None:
         """Record the outcome of a slice; blocked users stop receiving check-ins."""
-        async with self.database.transaction() as session:
+
+        def work(session: Session) -> None:
             for status, ids in (
                 ("sent", sent),
                 ("unreachable", [o.delivery_id for o in unreachable]),
@@ -151,14 +158,14 @@ class Dispatcher:
                 if ids:
                     values = {"status": status, "sent_at": now} if status == "sent" else {}
                     values.setdefault("status", status)
-                    await session.exec(
+                    session.exec(
                         update(CheckinDelivery)
                         .where(col(CheckinDelivery.id).in_(ids))
                         .values(**values)
                     )
             if unreachable:
                 user_ids = sorted({o.user.id for o in unreachable})  # type: ignore[misc]
-                await session.exec(
-                    update(User).where(col(User.id).in_(user_ids)).values(reachable=False)
-                )
-                await stop_for(session, user_ids)
+                session.exec(update(User).where(col(User.id).in_(user_ids)).values(reachable=False))
+                stop_for(session, user_ids)
+
+        await self.database.run(work)

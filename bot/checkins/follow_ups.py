@@ -40,6 +40,5 @@ async def claim_due(database: Database, now: datetime, channel: str, limit: int 
         .values(follow_up_at=None)
         .returning(User.id, User.channel, User.external_id)
     )
-    async with database.transaction() as session:
-        rows = (await session.exec(claim)).all()
+    rows = await database.run(lambda session: session.exec(claim).all())
     return [Due(*row) for row in rows]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, select
 
 from bot.checkins.schedule import CADENCES, CheckinPrefs, first_due, next_due
 from bot.checkins.times import parse_time, parse_time_range
@@ -52,21 +51,19 @@ def following(user: User, cadence: str, after: datetime) -> datetime | None:
     return next_due(cadence, prefs, after)  # type: ignore[arg-type]
 
 
-async def reschedule(session: AsyncSession, user: User, now: datetime) -> None:
+def reschedule(session: Session, user: User, now: datetime) -> None:
     """Rewrite the user's schedule rows from their settings (in the caller's transaction)."""
     wanted = due_times(user, now)
-    rows = (
-        await session.exec(select(CheckinSchedule).where(CheckinSchedule.user_id == user.id))
-    ).all()
+    rows = session.exec(select(CheckinSchedule).where(CheckinSchedule.user_id == user.id)).all()
     for row in rows:
         if row.cadence in wanted:
             row.due_at = wanted.pop(row.cadence)
         else:
-            await session.delete(row)
+            session.delete(row)
     for cadence, due in wanted.items():
         session.add(CheckinSchedule(user_id=user.id, cadence=cadence, due_at=due))
 
 
-async def stop_for(session: AsyncSession, user_ids: list[int]) -> None:
+def stop_for(session: Session, user_ids: list[int]) -> None:
     """Users who blocked the bot: no more check-ins until they write again."""
-    await session.exec(delete(CheckinSchedule).where(CheckinSchedule.user_id.in_(user_ids)))  # type: ignore[attr-defined]
+    session.exec(delete(CheckinSchedule).where(CheckinSchedule.user_id.in_(user_ids)))  # type: ignore[attr-defined]

@@ -45,7 +45,8 @@ def render_chart(texts: Texts, context: dict[str, Any], locale: str) -> Attachme
             for name in ("title", "mood", "consistency", "kept", "triggered", "no_data")
         }
     )
-    return Attachment(CHART_FILE, charts.progress_chart(stats, labels), "photo")
+    # Drawn after the turn is committed, off the event loop.
+    return Attachment(CHART_FILE, kind="photo", draw=partial(charts.progress_chart, stats, labels))
 
 
 def progress_record(history: progress.History) -> dict[str, Any]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session
 
 from bot.checkins.progress import new_milestones
 from bot.checkins.schedules import reschedule
@@ -44,54 +44,57 @@ class Coach:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Process one input; the state is committed when this returns."""
-        async with self.database.transaction() as session:
-            user, run = await repository.load_user_and_run(
-                session, incoming.channel, incoming.user_key
+        replies = await self.database.run(partial(self._turn, incoming))
+        return await drawn(replies)
+
+    def _turn(self, incoming: Incoming, session: Session) -> list[Reply]:
+        """One input's unit of work: load, route, apply; the caller commits."""
+        user, run = repository.load_user_and_run(session, incoming.channel, incoming.user_key)
+        if user is None:
+            locale = self.content.texts.pick_locale(incoming.language_code)
+            user = repository.create_user(
+                session, incoming.channel, incoming.user_key, incoming.language_code, locale
             )
-            if user is None:
-                locale = self.content.texts.pick_locale(incoming.language_code)
-                user = await repository.create_user(
-                    session, incoming.channel, incoming.user_key, incoming.language_code, locale
-                )
-            if _already_handled(run, incoming):
-                log.info("skipped a redelivered input (seq %s)", incoming.seq)
-                return []
-            now = self.clock()
-            state = repository.state_of(run)
-            names = self.router.lookups_for(incoming, state)
-            found = await self._lookups(session, user, names, now)
-            route = partial(self.router.route, profile_of(user), state, incoming, now, found)
-            # Drawing a chart takes ~150 ms of CPU: keep it off the event loop.
-            turn = await asyncio.to_thread(route) if "progress" in names else route()
-            if "delete" in turn.requests:
-                await repository.delete_user(session, user.id)
-                log.info("deleted user %s and all their rows", user.id)
-                return turn.replies
-            await self._apply_profile(session, user, turn, incoming, now)
-            started = await self._apply_runs(session, user, run, turn, incoming.seq)
-            target = started if turn.effects_run == "started" else run
-            for effect in turn.effects:
-                if effect.kind == "delete":
-                    await repository.remove(session, user.id, effect)
-                else:
-                    await repository.save(session, user.id, target.id if target else None, effect)
-            if any(e.data.get("record") in PROGRESS_RECORDS for e in turn.effects):
-                turn.replies += await self._milestones(session, user, now)
-            if "export" in turn.requests:
-                await session.flush()
-                turn.replies.append(await self._export(session, user, now))
+        if _already_handled(run, incoming):
+            log.info("skipped a redelivered input (seq %s)", incoming.seq)
+            return []
+        now = self.clock()
+        state = repository.state_of(run)
+        names = self.router.lookups_for(incoming, state)
+        found = self._lookups(session, user, names, now)
+        turn = self.router.route(profile_of(user), state, incoming, now, found)
+        if "delete" in turn.requests:
+            repository.delete_user(session, user.id)
+            log.info("deleted user %s and all their rows", user.id)
+            return turn.replies
+        self._apply_profile(session, user, turn, incoming, now)
+        started = self._apply_runs(session, user, run, turn, incoming.seq)
+        target = started if turn.effects_run == "started" else run
+        for effect in turn.effects:
+            if effect.kind == "delete":
+                repository.remove(session, user.id, effect)
+            else:
+                repository.save(session, user.id, target.id if target else None, effect)
+        if any(e.data.get("record") in PROGRESS_RECORDS for e in turn.effects):
+            turn.replies += self._milestones(session, user, now)
+        if "export" in turn.requests:
+            session.flush()
+            turn.replies.append(self._export(session, user, now))
         self._log(user, incoming, turn, started or run)
         return turn.replies
 
     async def follow_up(self, user_id: int) -> list[Reply]:
         """The next-day check for a user the scheduler claimed."""
-        async with self.database.transaction() as session:
-            user = await session.get(User, user_id)
+
+        def work(session: Session) -> list[Reply]:
+            user = session.get(User, user_id)
             if user is None:
                 return []
-            run = await repository.active_run(session, user_id)
-            turn = self.router.follow_up(profile_of(user), repository.state_of(run), self.clock())
-        return turn.replies
+            run = repository.active_run(session, user_id)
+            state = repository.state_of(run)
+            return self.router.follow_up(profile_of(user), state, self.clock()).replies
+
+        return await self.database.run(work)
 
     def scheduled(
         self, user: User, run: FlowRun | None, cadence: str, now: datetime
@@ -100,28 +103,28 @@ class Coach:
         state = repository.state_of(run)
         return self.router.scheduled(profile_of(user), state, cadence, now).replies
 
-    async def _lookups(
-        self, session: AsyncSession, user: User, names: set[str], now: datetime
+    def _lookups(
+        self, session: Session, user: User, names: set[str], now: datetime
     ) -> dict[str, Any]:
         if not names:
             return {}
         today = local_date(now, user.checkin_zone)
-        found = await lookups.lookups(session, user.id, names, today)
+        found = lookups.lookups(session, user.id, names, today)
         if "progress" in found:
             found["progress"] = progress_record(found["progress"])
         return found
 
-    async def _milestones(self, session: AsyncSession, user: User, now: datetime) -> list[Reply]:
+    def _milestones(self, session: Session, user: User, now: datetime) -> list[Reply]:
         """Celebrate, once each, the small wins the stored check-ins now show."""
-        await session.flush()
-        history = await lookups.history(session, user.id, local_date(now, user.checkin_zone))
-        reached = new_milestones(history, await lookups.milestones(session, user.id))
+        session.flush()
+        history = lookups.history(session, user.id, local_date(now, user.checkin_zone))
+        reached = new_milestones(history, lookups.milestones(session, user.id))
         for key in reached:
             session.add(Milestone(user_id=user.id, key=key, achieved_at=now))
         return self.router.celebrate(profile_of(user), reached, now) if reached else []
 
-    async def _apply_profile(
-        self, session: AsyncSession, user: User, turn: Turn, incoming: Incoming, now: datetime
+    def _apply_profile(
+        self, session: Session, user: User, turn: Turn, incoming: Incoming, now: datetime
     ) -> None:
         changes = turn.profile_changes
         for key, value in changes.items():
@@ -134,12 +137,12 @@ class Coach:
             user.updated_at = now
         if not user.reachable:  # they blocked the bot once; writing again brings them back
             user.reachable = True
-            await reschedule(session, user, now)
+            reschedule(session, user, now)
         elif SCHEDULE_FIELDS & changes.keys():
-            await reschedule(session, user, now)
+            reschedule(session, user, now)
 
-    async def _apply_runs(
-        self, session: AsyncSession, user: User, run: FlowRun | None, turn: Turn, seq: int | None
+    def _apply_runs(
+        self, session: Session, user: User, run: FlowRun | None, turn: Turn, seq: int | None
     ) -> FlowRun | None:
         if run is not None and turn.current is not None:
             repository.write_state(run, turn.current, seq)
@@ -149,11 +152,11 @@ class Coach:
             return None
         started = repository.new_run(user.id, turn.started, seq)
         session.add(started)
-        await session.flush()
+        session.flush()
         return started
 
-    async def _export(self, session: AsyncSession, user: User, now: datetime) -> Reply:
-        content = await export_user(session, user.id, now)
+    def _export(self, session: Session, user: User, now: datetime) -> Reply:
+        content = export_user(session, user.id, now)
         filename = f"mend-export-{now:%Y-%m-%d}.json"
         caption = self.content.texts.render("common.privacy.export_caption", user.locale)
         return Reply(caption, attachment=Attachment(filename, content, "document"))
@@ -168,6 +171,18 @@ class Coach:
             len(turn.replies),
             len(turn.effects),
         )
+
+
+async def drawn(replies: list[Reply]) -> list[Reply]:
+    """The replies with pending attachments drawn in a thread, after the commit."""
+    if not any(r.attachment and r.attachment.draw for r in replies):
+        return replies
+    out = []
+    for reply in replies:
+        if reply.attachment and reply.attachment.draw:
+            reply = replace(reply, attachment=await asyncio.to_thread(reply.attachment.drawn))
+        out.append(reply)
+    return out
 
 
 def profile_of(user: User) -> Profile:

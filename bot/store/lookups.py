@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, col, select
 
 from bot.checkins.progress import DayEntry, History, WeekReview
 from bot.store.models import (
@@ -22,39 +21,37 @@ HISTORY_DAYS = 93  # two calendar months compared for milestones, and some slack
 PLAN_KINDS = {"safety_plan": "safety_plan", "trigger_plan": "trigger_plan"}
 
 
-async def lookups(
-    session: AsyncSession, user_id: int, names: set[str], today: date
-) -> dict[str, Any]:
+def lookups(session: Session, user_id: int, names: set[str], today: date) -> dict[str, Any]:
     """Each record named, read in the caller's transaction."""
     found: dict[str, Any] = {}
     for name in sorted(names):
         if name in PLAN_KINDS:
-            found[name] = await latest_statement(session, user_id, PLAN_KINDS[name])
+            found[name] = latest_statement(session, user_id, PLAN_KINDS[name])
         elif name == "commitments":
-            found[name] = await commitments(session, user_id)
+            found[name] = commitments(session, user_id)
         elif name == "done":
-            found[name] = await finished_flows(session, user_id)
+            found[name] = finished_flows(session, user_id)
         elif name == "mine":
             found[name] = {
-                "statements": await statements(session, user_id),
-                "commitments": await commitments(session, user_id),
+                "statements": statements(session, user_id),
+                "commitments": commitments(session, user_id),
             }
         elif name == "progress":
-            found[name] = await history(session, user_id, today)  # the core reads it
+            found[name] = history(session, user_id, today)  # the core reads it
     return found
 
 
-async def latest_statement(session: AsyncSession, user_id: int, kind: str) -> str | None:
+def latest_statement(session: Session, user_id: int, kind: str) -> str | None:
     query = (
         select(Statement.text)
         .where(Statement.user_id == user_id, Statement.kind == kind)
         .order_by(col(Statement.id).desc())
         .limit(1)
     )
-    return (await session.exec(query)).first()
+    return session.exec(query).first()
 
 
-async def commitments(session: AsyncSession, user_id: int) -> list[dict[str, Any]]:
+def commitments(session: Session, user_id: int) -> list[dict[str, Any]]:
     """The user's commitments, oldest first, as plain data for templates."""
     query = select(Commitment).where(Commitment.user_id == user_id).order_by(col(Commitment.id))
     return [
@@ -65,21 +62,21 @@ async def commitments(session: AsyncSession, user_id: int) -> list[dict[str, Any
             "to_whom": c.to_whom,
             "status": c.status,
         }
-        for c in (await session.exec(query)).all()
+        for c in session.exec(query).all()
     ]
 
 
-async def history(session: AsyncSession, user_id: int, today: date) -> History:
+def history(session: Session, user_id: int, today: date) -> History:
     """Daily check-ins and weekly reviews of the last weeks, for progress and milestones."""
     since = today - timedelta(days=HISTORY_DAYS)
-    entries = await session.exec(
+    entries = session.exec(
         select(CheckinEntry.day, CheckinEntry.mood, CheckinEntry.triggered).where(
             CheckinEntry.user_id == user_id,
             CheckinEntry.cadence == "daily",
             col(CheckinEntry.day) >= since,
         )
     )
-    reviews = await session.exec(
+    reviews = session.exec(
         select(CommitmentReview.week_start, CommitmentReview.outcome).where(
             CommitmentReview.user_id == user_id, col(CommitmentReview.week_start) >= since
         )
@@ -96,21 +93,21 @@ async def history(session: AsyncSession, user_id: int, today: date) -> History:
     )
 
 
-async def milestones(session: AsyncSession, user_id: int) -> frozenset[str]:
+def milestones(session: Session, user_id: int) -> frozenset[str]:
     query = select(Milestone.key).where(Milestone.user_id == user_id)
-    return frozenset((await session.exec(query)).all())
+    return frozenset(session.exec(query).all())
 
 
-async def finished_flows(session: AsyncSession, user_id: int) -> frozenset[str]:
+def finished_flows(session: Session, user_id: int) -> frozenset[str]:
     """Flows the user has completed at least once."""
     query = select(FlowRun.flow).where(FlowRun.user_id == user_id, FlowRun.status == "completed")
-    return frozenset((await session.exec(query.distinct())).all())
+    return frozenset(session.exec(query.distinct()).all())
 
 
-async def statements(session: AsyncSession, user_id: int) -> list[dict[str, Any]]:
+def statements(session: Session, user_id: int) -> list[dict[str, Any]]:
     """Everything the user composed, newest first, as plain data for templates."""
     query = select(Statement).where(Statement.user_id == user_id).order_by(col(Statement.id).desc())
     return [
         {"id": s.id, "kind": s.kind, "text": s.text, "day": s.created_at.date().isoformat()}
-        for s in (await session.exec(query)).all()
+        for s in session.exec(query).all()
     ]

@@ -6,8 +6,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, col, select
 
 from bot.dialogue.state import Effect, FlowState
 from bot.store.export import user_tables
@@ -24,17 +23,17 @@ _USER_AND_ACTIVE_RUN = (
 )
 
 
-async def load_user_and_run(
-    session: AsyncSession, channel: str, external_id: str
+def load_user_and_run(
+    session: Session, channel: str, external_id: str
 ) -> tuple[User | None, FlowRun | None]:
     """The user and their active run, in one round trip."""
     params = {"channel": channel, "external_id": external_id}
-    row = (await session.exec(_USER_AND_ACTIVE_RUN, params=params)).first()
+    row = session.exec(_USER_AND_ACTIVE_RUN, params=params).first()
     return (row[0], row[1]) if row else (None, None)
 
 
-async def create_user(
-    session: AsyncSession, channel: str, external_id: str, language_code: str | None, locale: str
+def create_user(
+    session: Session, channel: str, external_id: str, language_code: str | None, locale: str
 ) -> User:
     """Insert a user unless another process just did, then return the row."""
     values = {
@@ -48,14 +47,14 @@ async def create_user(
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(User).values(**values).on_conflict_do_nothing()
-    await session.exec(statement)
+    session.exec(statement)
     query = select(User).where(User.channel == channel, User.external_id == external_id)
-    return (await session.exec(query)).one()
+    return session.exec(query).one()
 
 
-async def active_run(session: AsyncSession, user_id: int) -> FlowRun | None:
+def active_run(session: Session, user_id: int) -> FlowRun | None:
     query = select(FlowRun).where(FlowRun.user_id == user_id, FlowRun.status == "active")
-    return (await session.exec(query.order_by(col(FlowRun.id).desc()).limit(1))).first()
+    return session.exec(query.order_by(col(FlowRun.id).desc()).limit(1)).first()
 
 
 def state_of(run: FlowRun | None) -> FlowState | None:
@@ -92,7 +91,7 @@ def record(user_id: int, run_id: int | None, effect: Effect) -> Any:
     return table(user_id=user_id, **fields)
 
 
-async def save(session: AsyncSession, user_id: int, run_id: int | None, effect: Effect) -> None:
+def save(session: Session, user_id: int, run_id: int | None, effect: Effect) -> None:
     """Insert the record, or with an `id`, update the user's own row of that id."""
     fields = dict(effect.data)
     if fields.get("id") is None:
@@ -100,7 +99,7 @@ async def save(session: AsyncSession, user_id: int, run_id: int | None, effect: 
         session.add(record(user_id, run_id, Effect(effect.kind, fields)))
         return
     table = RECORD_TABLES[fields.pop("record")]
-    row = await session.get(table, int(fields.pop("id")))
+    row = session.get(table, int(fields.pop("id")))
     if row is None or row.user_id != user_id:  # type: ignore[attr-defined]
         return
     for name, value in fields.items():
@@ -109,16 +108,16 @@ async def save(session: AsyncSession, user_id: int, run_id: int | None, effect: 
         row.updated_at = utcnow()  # type: ignore[attr-defined]
 
 
-async def remove(session: AsyncSession, user_id: int, effect: Effect) -> None:
+def remove(session: Session, user_id: int, effect: Effect) -> None:
     """Delete one of the user's own records; another user's id finds nothing."""
     table = RECORD_TABLES[effect.data["record"]]
-    row = await session.get(table, int(effect.data["id"]))
+    row = session.get(table, int(effect.data["id"]))
     if row is not None and row.user_id == user_id:  # type: ignore[attr-defined]
-        await session.delete(row)
+        session.delete(row)
 
 
-async def delete_user(session: AsyncSession, user_id: int) -> None:
+def delete_user(session: Session, user_id: int) -> None:
     """Erase every row about the user, children first (no reliance on cascades)."""
     for table in reversed(user_tables()):
         key = table.c.id if table.name == "users" else table.c.user_id
-        await session.exec(delete(table).where(key == user_id))
+        session.exec(delete(table).where(key == user_id))

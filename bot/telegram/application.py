@@ -23,6 +23,7 @@ from bot.telegram import handlers
 from bot.telegram.jobs import schedule_jobs
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.rate_limit import PacedRateLimiter
+from bot.telegram.transport import AiohttpRequest
 
 
 def build_application(settings: Settings, coach: Coach | None = None) -> Application:
@@ -36,6 +37,8 @@ def build_application(settings: Settings, coach: Coach | None = None) -> Applica
         .token(settings.require_token())
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
+        .request(AiohttpRequest(pool_size=max(16, 2 * settings.mend_max_concurrent_updates)))
+        .get_updates_request(AiohttpRequest(pool_size=1))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
