@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
-from sqlmodel import SQLModel, select
+from sqlmodel import Session, SQLModel, select
 
 from bot.config import async_database_url
 from bot.content.bundle import Content
@@ -15,7 +16,7 @@ from bot.core.service import Coach
 from bot.messages import Incoming
 from bot.store.database import Database
 from bot.store.migrate import current_revision, head_revision, upgrade
-from bot.store.models import FlowRun, Rating, Statement, User
+from bot.store.models import FlowRun, Meta, Rating, Statement, User
 from tests.conftest import drop_everything
 
 
@@ -140,3 +141,42 @@ async def test_a_run_whose_step_was_removed_is_closed_gently(
     assert "not a chat partner" in replies[0].text
     async with database.transaction() as session:
         assert (await session.exec(select(FlowRun))).one().status == "left"
+
+
+async def test_a_unit_of_work_is_committed_and_its_value_returned(database: Database) -> None:
+    def work(session: Session) -> str:
+        session.add(Meta(key="unit", value="of work"))
+        return "done"
+
+    assert await database.run(work) == "done"
+    async with database.transaction() as session:
+        assert (await session.get(Meta, "unit")).value == "of work"  # type: ignore[union-attr]
+
+
+async def test_a_failed_unit_of_work_leaves_nothing_behind(database: Database) -> None:
+    def work(session: Session) -> None:
+        session.add(Meta(key="doomed", value="x"))
+        session.flush()
+        raise LookupError("something went wrong halfway")
+
+    with pytest.raises(LookupError):
+        await database.run(work)
+    assert await database.run(lambda session: session.get(Meta, "doomed")) is None
+
+
+async def test_sqlite_work_waits_for_another_writer_without_blocking(sqlite_url: str) -> None:
+    """Another connection holds SQLite's write lock: `run` steps aside on the loop, then goes."""
+    holder, waiter = (Database(async_database_url(sqlite_url)) for _ in range(2))
+    await upgrade(holder)
+    try:
+        async with holder.transaction() as session:
+            session.add(Meta(key="first", value="written while the lock was held"))
+            await session.flush()  # BEGIN IMMEDIATE: the write lock is ours until commit
+            later = asyncio.create_task(waiter.run(lambda s: s.get(Meta, "first")))
+            await asyncio.sleep(0.3)  # the loop runs: the waiter is not blocking it
+            assert not later.done()
+        found = await asyncio.wait_for(later, 5)
+        assert found is not None and found.value == "written while the lock was held"
+    finally:
+        await holder.dispose()
+        await waiter.dispose()

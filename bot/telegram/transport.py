@@ -54,13 +54,10 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("AiohttpRequest is not initialized")
         files = bool(request_data and request_data.contains_files)
         timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout, files)
+        body, headers = _body(request_data)
         try:
             async with self._session.request(
-                method,
-                url,
-                data=_body(request_data),
-                headers={"User-Agent": self.USER_AGENT},
-                timeout=timeout,
+                method, url, data=body, headers=headers, timeout=timeout
             ) as response:
                 return response.status, await response.read()
         except (TimeoutError, asyncio.TimeoutError) as exc:  # noqa: UP041 (aiohttp raises both)
@@ -76,8 +73,8 @@ class AiohttpRequest(BaseRequest):
         write = self._pick(write, "write") if not has_files else MEDIA_WRITE_TIMEOUT
         connect = self._pick(connect, "connect")
         pool = self._pick(pool, "pool")
-        # aiohttp has no write timeout of its own: an upload is bounded by read + write.
-        sock_read = None if read is None else read + (write or 0.0)
+        # aiohttp has no write timeout of its own: an upload's answer may take read + write.
+        sock_read = read if read is None or not has_files else read + (write or 0.0)
         waiting = None if connect is None or pool is None else connect + pool
         return aiohttp.ClientTimeout(
             total=None, connect=waiting, sock_connect=connect, sock_read=sock_read
@@ -87,15 +84,17 @@ class AiohttpRequest(BaseRequest):
         return self._timeouts[name] if value is BaseRequest.DEFAULT_NONE else value
 
 
-def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
-    """Form fields as PTB encodes them (nested values as JSON), multipart if there are files."""
+def _body(
+    request_data: RequestData | None,
+) -> tuple[aiohttp.FormData | bytes | None, dict[str, str]]:
+    """A JSON body (the Bot API takes one for any call without files), else multipart."""
+    headers = {"User-Agent": BaseRequest.USER_AGENT}
     if request_data is None:
-        return None
-    fields = request_data.json_parameters
+        return None, headers
     if not request_data.contains_files:
-        return fields
-    form = aiohttp.FormData(fields)
+        return request_data.json_payload, {**headers, "Content-Type": "application/json"}
+    form = aiohttp.FormData(request_data.json_parameters)
     for name, part in request_data.multipart_data.items():
         filename, content, *mime = part
         form.add_field(name, content, filename=filename, content_type=mime[0] if mime else None)
-    return form
+    return form, headers
