@@ -145,9 +145,9 @@ class Coach:
         self, session: Session, user: User, run: FlowRun | None, turn: Turn, seq: int | None
     ) -> FlowRun | None:
         if run is not None and turn.current is not None:
-            repository.write_state(run, turn.current, seq)
+            repository.write_state(session, run, repository.state_values(turn.current, seq))
         elif run is not None and seq is not None:
-            run.last_update_id = seq
+            repository.write_state(session, run, {"last_update_id": seq})
         if turn.started is None:
             return None
         started = repository.new_run(user.id, turn.started, seq)

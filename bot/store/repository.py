@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete
+from sqlalchemy import and_, bindparam, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from bot.dialogue.state import Effect, FlowState
@@ -64,22 +65,34 @@ def state_of(run: FlowRun | None) -> FlowState | None:
     return FlowState.from_row(run.flow, run.step, run.seq, run.status, run.state)
 
 
-def write_state(run: FlowRun, state: FlowState, update_id: int | None) -> None:
-    """Copy the engine's state onto the row (the caller's transaction saves it)."""
-    run.step = state.step
-    run.seq = state.seq
-    run.status = state.status
-    run.state = state.blob()
-    run.updated_at = utcnow()
+def state_values(state: FlowState, update_id: int | None) -> dict[str, Any]:
+    """The run's columns that the engine's state sets."""
+    values = {
+        "step": state.step,
+        "seq": state.seq,
+        "status": state.status,
+        "state": state.blob(),
+        "updated_at": utcnow(),
+    }
     if update_id is not None:
-        run.last_update_id = update_id
+        values["last_update_id"] = update_id
+    return values
+
+
+def write_state(session: Session, run: FlowRun, values: dict[str, Any]) -> None:
+    """Write these columns of the run's row now, with one UPDATE, and onto the loaded row.
+
+    Nearly every turn does this, and a plain UPDATE costs a fraction of the ORM's flush.
+    """
+    runs = FlowRun.__table__  # the table, not the entity: no ORM bookkeeping for this UPDATE
+    session.connection().execute(update(runs).where(runs.c.id == run.id).values(**values))
+    for name, value in values.items():
+        set_committed_value(run, name, value)
 
 
 def new_run(user_id: int, state: FlowState, update_id: int | None) -> FlowRun:
     """A row for a run begun in this turn."""
-    run = FlowRun(user_id=user_id, flow=state.flow, step=state.step)
-    write_state(run, state, update_id)
-    return run
+    return FlowRun(user_id=user_id, flow=state.flow, **state_values(state, update_id))
 
 
 def record(user_id: int, run_id: int | None, effect: Effect) -> Any:

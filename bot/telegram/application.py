@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from contextlib import AsyncExitStack
 from functools import partial
 
@@ -88,6 +89,9 @@ async def prepare(application: Application) -> None:
         )
         application.bot_data["exit_stack"] = stack
     await publish_commands(application)
+    # What startup built (content, templates, lexicons, the ORM's mappers) lives as long as the
+    # process: leave it out of every garbage collection from here on.
+    gc.freeze()
 
 
 async def release(application: Application) -> None:
