@@ -238,3 +238,29 @@ def test_prompt_repeats_the_question_without_effects(engine: Engine) -> None:
         "First, how distressed do you feel right now, from 1 (calm) to 5 (overwhelmed)?"
     ], "only the question, not the whole introduction"
     assert again[-1].buttons == out.replies[-1].buttons
+
+
+def test_a_state_copy_shares_nothing_mutable() -> None:
+    from bot.dialogue.state import FlowState
+
+    state = FlowState(
+        "istatement",
+        "feeling",
+        answers={"draft": "x", "nested": {"list": [1, {"deep": "y"}]}},
+        analysis={"found": [["you always", "blame"]]},
+        options=["hurt", "sad"],
+    )
+    twin = state.copy()
+    twin.answers["nested"]["list"][1]["deep"] = "changed"
+    twin.analysis["found"][0].append("more")
+    twin.options.append("lonely")
+    assert state.answers["nested"]["list"][1]["deep"] == "y"
+    assert state.analysis["found"] == [["you always", "blame"]]
+    assert state.options == ["hurt", "sad"]
+    assert twin == FlowState(
+        "istatement",
+        "feeling",
+        answers={"draft": "x", "nested": {"list": [1, {"deep": "changed"}]}},
+        analysis={"found": [["you always", "blame", "more"]]},
+        options=["hurt", "sad", "lonely"],
+    )

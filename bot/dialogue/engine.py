@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -102,7 +101,7 @@ class Engine:
         flow = self.flows[state.flow]
         step = flow.steps[state.step]
         speaker = speaker.for_turn()
-        outcome = Outcome(copy.deepcopy(state))
+        outcome = Outcome(state.copy())
         if step.ask is None:
             raise FlowError(f"{flow.id}.{state.step} waits for nothing")
         value, problem = self._interpret(step.ask, answer, state, speaker)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -24,6 +24,15 @@ class FlowState:
         blob = {"answers": self.answers, "analysis": self.analysis, "options": self.options}
         return {**blob, "paused": True} if self.paused else blob
 
+    def copy(self) -> FlowState:
+        """An independent copy: the answers, analysis and options are copied all the way down."""
+        return replace(
+            self,
+            answers=_copied(self.answers),
+            analysis=_copied(self.analysis),
+            options=_copied(self.options),
+        )
+
     @classmethod
     def from_row(
         cls, flow: str, step: str, seq: int, status: str, blob: dict[str, Any]
@@ -38,6 +47,15 @@ class FlowState:
             status=status,
             paused=bool(blob.get("paused")),
         )
+
+
+def _copied(value: Any) -> Any:
+    """A copy of JSON-like data (dicts, lists, immutable leaves); much quicker than deepcopy."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True)
