@@ -103,6 +103,7 @@ async def _dispatch(job: dict[str, Any]) -> dict[str, Any]:
     from bot.store.models import CheckinDelivery, CheckinSchedule, User
     from bot.telegram.dispatch import dispatch
     from bot.telegram.rate_limit import PacedRateLimiter
+    from bot.telegram.transport import AiohttpRequest
 
     crypto.use_keys(crypto.keys_from(None, Path(job["data_dir"])))
     database = Database(async_database_url(job["database_url"]))
@@ -116,11 +117,14 @@ async def _dispatch(job: dict[str, Any]) -> dict[str, Any]:
         nonlocal statements
         statements += 1
 
-    event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+    engine = database.inline or database.engine.sync_engine  # where the dispatcher's SQL runs
+    event.listen(engine, "before_cursor_execute", count)
     limiter = PacedRateLimiter(job["rate"], 1.0)
     deadline = time.monotonic() + job["seconds"] if job["seconds"] else None
     began = time.monotonic()
-    async with ExtBot(job["token"], base_url=f"{job['url']}/bot", rate_limiter=limiter) as bot:
+    request = AiohttpRequest(pool_size=64)  # as Mend sends
+    base_url = f"{job['url']}/bot"
+    async with ExtBot(job["token"], base_url, request=request, rate_limiter=limiter) as bot:
         report = await dispatch(
             bot,
             coach,
@@ -128,7 +132,7 @@ async def _dispatch(job: dict[str, Any]) -> dict[str, Any]:
             keep_going=lambda: deadline is None or time.monotonic() < deadline,
         )
     seconds = time.monotonic() - began
-    event.remove(database.engine.sync_engine, "before_cursor_execute", count)
+    event.remove(engine, "before_cursor_execute", count)
     async with database.transaction() as session:
         rows = (
             await session.exec(
