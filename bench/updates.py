@@ -392,9 +392,9 @@ async def running_bot(job: BotJob, done: Connection) -> AsyncIterator[Applicatio
         application.add_handler(TypeHandler(Update, notifier(done)), group=NOTIFY_GROUP)
         await application.initialize()
         if job.kind == "mend":
-            from bot.telegram.application import prepare
+            from bot.telegram.application import prepare_to_serve
 
-            await prepare(application)
+            await prepare_to_serve(application)  # as `mend run` does
         await application.start()
         await application.updater.start_polling(  # type: ignore[union-attr]
             poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES

@@ -26,6 +26,8 @@ from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.rate_limit import PacedRateLimiter
 from bot.telegram.transport import AiohttpRequest
 
+YOUNG_GC_THRESHOLD = 10_000
+
 
 def build_application(settings: Settings, coach: Coach | None = None) -> Application:
     """The Application, pointed at TELEGRAM_API_URL; the coach is opened at start unless given."""
@@ -89,9 +91,6 @@ async def prepare(application: Application) -> None:
         )
         application.bot_data["exit_stack"] = stack
     await publish_commands(application)
-    # What startup built (content, templates, lexicons, the ORM's mappers) lives as long as the
-    # process: leave it out of every garbage collection from here on.
-    gc.freeze()
 
 
 async def release(application: Application) -> None:
@@ -115,7 +114,26 @@ async def publish_commands(application: Application) -> None:
         await application.bot.set_my_commands(commands, language_code=language)
 
 
+async def prepare_to_serve(application: Application) -> None:
+    """`prepare`, then tune the collector for a process that serves from here on."""
+    await prepare(application)
+    tune_garbage_collection()
+
+
+def tune_garbage_collection() -> None:
+    """For a long-running bot: fewer, cheaper collections.
+
+    What startup built (content, templates, lexicons, the ORM's mappers) lives as long as the
+    process, so it is left out of every collection from here on. Each update makes a few
+    thousand short-lived objects: collecting the young ones every 10,000 allocations instead of
+    every 700 takes GC from ~0.12 to ~0.01 ms per update (bench/updates.py), for ~1 MB.
+    """
+    gc.freeze()
+    gc.set_threshold(YOUNG_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
 def run_polling(settings: Settings) -> None:
     """`mend run`: long polling until interrupted."""
     application = build_application(settings)
+    application.post_init = prepare_to_serve
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
