@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import inspect, text
+from sqlmodel import Session, SQLModel, col, select
 
 from bot.config import async_database_url
 from bot.content.bundle import Content
@@ -16,7 +18,7 @@ from bot.core.service import Coach
 from bot.messages import Incoming
 from bot.store.database import Database
 from bot.store.migrate import current_revision, head_revision, upgrade
-from bot.store.models import FlowRun, Meta, Rating, Statement, User
+from bot.store.models import CheckinSchedule, FlowRun, Meta, Rating, Statement, User
 from tests.conftest import drop_everything
 
 
@@ -180,3 +182,43 @@ async def test_sqlite_work_waits_for_another_writer_without_blocking(sqlite_url:
     finally:
         await holder.dispose()
         await waiter.dispose()
+
+
+async def test_follow_ups_asked_for_before_0005_become_schedule_rows(
+    database_url: str, tmp_path: Path
+) -> None:
+    fresh = (
+        f"sqlite:///{tmp_path / 'old.db'}" if database_url.startswith("sqlite") else database_url
+    )
+    database = Database(async_database_url(fresh))
+    await drop_everything(database)
+    await upgrade(database, "0004")
+    due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    async with database.engine.begin() as connection:
+        for external_id, follow_up_at, reachable in [
+            ("a", due, True),
+            ("b", None, True),
+            ("c", due, False),
+        ]:
+            await connection.execute(
+                text(
+                    "INSERT INTO users (channel, external_id, locale, follow_up_at, reachable, "
+                    "high_distress, message_marks, daily_on, weekly_on, weekly_day, monthly_on, "
+                    "created_at, updated_at) VALUES ('telegram', :e, 'en', :f, :r, 0, '[]', "
+                    "false, false, 6, false, :now, :now)"
+                ),
+                {"e": external_id, "f": follow_up_at, "r": reachable, "now": due},
+            )
+    await upgrade(database)
+    async with database.transaction() as session:
+        found = (
+            await session.exec(
+                select(User.external_id, CheckinSchedule.cadence, CheckinSchedule.due_at).join(
+                    CheckinSchedule, col(CheckinSchedule.user_id) == User.id
+                )
+            )
+        ).all()
+    assert [
+        (external_id, cadence, when.astimezone(UTC)) for external_id, cadence, when in found
+    ] == [("a", "followup", due)], "only the reachable user who asked gets a row"
+    await database.dispose()

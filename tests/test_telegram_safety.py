@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import text
 from sqlmodel import select
 
+from bot.checkins.dispatcher import Dispatcher
 from bot.store.models import FlowRun, Statement, User
 from bot.store.types import utcnow
+from bot.telegram.dispatch import DispatchReport, dispatch
 from tests.telegram_harness import Person, TelegramHarness
 
 SELF_HARM = "i just want to kill myself"
@@ -20,6 +22,13 @@ async def onboarded(harness: TelegramHarness, user_id: int, language: str = "en-
     await person.send("/start")
     await person.press("I was hurt")
     return person
+
+
+async def tick(harness: TelegramHarness, now: datetime) -> DispatchReport:
+    """One dispatcher tick at `now`, as the JobQueue runs it."""
+    harness.coach.clock = lambda: now
+    dispatcher = Dispatcher(harness.coach.database, "telegram", timedelta(hours=2))
+    return await dispatch(harness.app.bot, harness.coach, dispatcher)
 
 
 async def user_row(harness: TelegramHarness, user_id: int) -> User:
@@ -120,25 +129,40 @@ async def test_sos_and_a_safety_plan(telegram: TelegramHarness) -> None:
 
 
 async def test_next_day_follow_up_only_when_asked(telegram: TelegramHarness) -> None:
-    from telegram.ext import CallbackContext
-
-    from bot.telegram.jobs import send_follow_ups
-
     sam = await onboarded(telegram, 5007, "en-US")
     other = await onboarded(telegram, 5008, "en-US")
     await other.send(SELF_HARM)  # never asks for a follow-up
     await sam.send(SELF_HARM)
     await sam.press("Check on me tomorrow")
     assert "check on you tomorrow" in sam.text
-    context = CallbackContext(telegram.app)
-    assert await send_follow_ups(context) == 0, "not due yet"
     start = utcnow()
-    telegram.coach.clock = lambda: start + timedelta(hours=25)
-    assert await send_follow_ups(context) == 1
-    assert await send_follow_ups(context) == 0, "sent exactly once"
+    assert (await tick(telegram, start)).sent == 0, "not due yet"
+    assert (await tick(telegram, start + timedelta(hours=25))).sent == 1
+    assert (await tick(telegram, start + timedelta(hours=26))).sent == 0, "sent exactly once"
+    assert (await user_row(telegram, 5007)).follow_up_at is None
     await telegram.settle()
     calls = telegram.fake.sent(5007)
     assert "How are you doing?" in calls[-1].params["text"]
+    assert not any(
+        "How are you doing?" in c.params.get("text", "") for c in telegram.fake.sent(5008)
+    )
     sam.seen = len(calls)
     await sam.press("Worse")
     assert "988" in sam.text and "911" in sam.text
+
+
+async def test_a_follow_up_missed_while_down_still_goes_and_a_pause_does_not_stop_it(
+    telegram: TelegramHarness,
+) -> None:
+    sam = await onboarded(telegram, 5009, "en-US")
+    await sam.send(SELF_HARM)
+    await sam.press("Check on me tomorrow")
+    await sam.send("/pause 7")
+    assert (await user_row(telegram, 5009)).paused_until is not None
+    # The bot was down for two days: far past the check-ins' grace window, but a check on
+    # someone's safety is still worth sending, once.
+    later = utcnow() + timedelta(days=3)
+    assert (await tick(telegram, later)).sent == 1
+    assert (await tick(telegram, later + timedelta(hours=1))).sent == 0
+    await telegram.settle()
+    assert "How are you doing?" in telegram.fake.sent(5009)[-1].params["text"]

@@ -10,6 +10,8 @@
    was down goes out once if still timely, else waits for its next due time.
 3. `finish` records what happened: `sent`, `unreachable` (the user blocked the bot; their
    check-ins stop until they write again) or `failed`.
+The next-day safety follow-up a user asks for is one more schedule row (cadence `followup`),
+sent once, and never skipped as late.
 A crash between 2 and 3 leaves that slice `sending`: it is never sent again (no duplicates),
 so at most one slice in flight can be lost. A crash anywhere else loses and repeats nothing.
 """
@@ -23,11 +25,12 @@ from sqlalchemy import and_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from bot.checkins.schedules import following, stop_for
+from bot.checkins.schedules import FOLLOW_UP, following, stop_for
 from bot.store.database import Database
 from bot.store.models import CheckinDelivery, CheckinSchedule, FlowRun, User
 
 CLAIM_BATCH = 500
+REVIEWS = {"weekly", "monthly"}
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,15 @@ class Dispatcher:
         def work(session: Session) -> int:
             rows = session.exec(query).all()
             # On the day a weekly or monthly review is due, it stands in for the daily check-in.
-            reviewing = {user.id for schedule, user in rows if schedule.cadence != "daily"}
+            reviewing = {user.id for schedule, user in rows if schedule.cadence in REVIEWS}
             queued = []
             for schedule, user in rows:
                 stand_in = schedule.cadence == "daily" and user.id in reviewing
-                if schedule.due_at >= now - self.grace and not stand_in:
+                # A follow-up missed while the bot was down still goes: it checks on safety.
+                timely = schedule.due_at >= now - self.grace or schedule.cadence == FOLLOW_UP
+                if schedule.cadence == FOLLOW_UP:
+                    user.follow_up_at = None
+                if timely and not stand_in:
                     queued.append(
                         {
                             "user_id": user.id,
@@ -97,6 +104,7 @@ class Dispatcher:
             .where(
                 col(CheckinDelivery.status) == "queued",
                 col(CheckinDelivery.due_at) < now - self.grace,
+                col(CheckinDelivery.cadence) != FOLLOW_UP,
             )
             .values(status="skipped")
         )

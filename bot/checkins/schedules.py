@@ -12,6 +12,8 @@ from bot.checkins.times import parse_time, parse_time_range
 from bot.store.models import CheckinSchedule, User
 
 ON_FIELDS = {"daily": "daily_on", "weekly": "weekly_on", "monthly": "monthly_on"}
+# The next-day safety check a user asked for: one more row for the dispatcher, sent once.
+FOLLOW_UP = "followup"
 
 
 def prefs_of(user: User) -> CheckinPrefs | None:
@@ -30,21 +32,27 @@ def prefs_of(user: User) -> CheckinPrefs | None:
 
 
 def due_times(user: User, now: datetime) -> dict[str, datetime]:
-    """When each cadence that is on is next due; nothing for an unreachable user."""
-    prefs = prefs_of(user)
-    if prefs is None or not user.reachable:
+    """When each cadence that is on is next due, and any follow-up; nothing if unreachable.
+
+    A follow-up needs no check-in settings and ignores a pause: the user asked for it.
+    """
+    if not user.reachable:
         return {}
-    return {
+    prefs = prefs_of(user)
+    due = {
         cadence: first_due(cadence, prefs, now, user.paused_until)
         for cadence in CADENCES
-        if getattr(user, ON_FIELDS[cadence])
+        if prefs is not None and getattr(user, ON_FIELDS[cadence])
     }
+    if user.follow_up_at is not None:
+        due[FOLLOW_UP] = user.follow_up_at
+    return due
 
 
 def following(user: User, cadence: str, after: datetime) -> datetime | None:
-    """The due time after one just claimed, skipping any pause."""
+    """The due time after one just claimed, skipping any pause; a follow-up comes once."""
     prefs = prefs_of(user)
-    if prefs is None:
+    if prefs is None or cadence == FOLLOW_UP:
         return None
     if user.paused_until and user.paused_until > after:
         return first_due(cadence, prefs, after, user.paused_until)  # type: ignore[arg-type]

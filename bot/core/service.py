@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.checkins.progress import new_milestones
-from bot.checkins.schedules import reschedule
+from bot.checkins.schedules import FOLLOW_UP, reschedule
 from bot.content.bundle import Content
 from bot.content.toolbox import progress_record
 from bot.core.context import local_date
@@ -83,24 +83,14 @@ class Coach:
         self._log(user, incoming, turn, started or run)
         return turn.replies
 
-    async def follow_up(self, user_id: int) -> list[Reply]:
-        """The next-day check for a user the scheduler claimed."""
-
-        def work(session: Session) -> list[Reply]:
-            user = session.get(User, user_id)
-            if user is None:
-                return []
-            run = repository.active_run(session, user_id)
-            state = repository.state_of(run)
-            return self.router.follow_up(profile_of(user), state, self.clock()).replies
-
-        return await self.database.run(work)
-
     def scheduled(
         self, user: User, run: FlowRun | None, cadence: str, now: datetime
     ) -> list[Reply]:
-        """A due check-in's message for a user the dispatcher claimed (nothing is stored)."""
+        """A due check-in's message (or the follow-up they asked for) for a user the dispatcher
+        claimed; nothing is stored until they answer."""
         state = repository.state_of(run)
+        if cadence == FOLLOW_UP:
+            return self.router.follow_up(profile_of(user), state, now).replies
         return self.router.scheduled(profile_of(user), state, cadence, now).replies
 
     def _lookups(

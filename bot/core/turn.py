@@ -20,6 +20,7 @@ SCHEDULE_FIELDS = frozenset(
         "weekly_day",
         "monthly_on",
         "paused_until",
+        "follow_up_at",
     }
 )
 # Profile fields the core may change; each is a column of `users`.

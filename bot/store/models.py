@@ -31,7 +31,7 @@ class User(SQLModel, table=True):
     country: str | None = Field(default=None, max_length=8)
     safety_flag: str | None = Field(default=None, max_length=32)
     safety_flag_at: datetime | None = None
-    follow_up_at: datetime | None = Field(default=None, index=True)
+    follow_up_at: datetime | None = None  # a follow-up asked for; checkin_schedules sends it
     high_distress: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     message_marks: list[list[int]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")

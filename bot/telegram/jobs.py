@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from telegram.ext import Application, ContextTypes
 
 from bot.checkins.dispatcher import Dispatcher
-from bot.checkins.follow_ups import claim_due
 from bot.core.service import Coach
 from bot.telegram.convert import CHANNEL
-from bot.telegram.delivery import deliver
 from bot.telegram.dispatch import dispatch
-
-log = logging.getLogger(__name__)
-TICK_SECONDS = 60
-
-
-async def send_follow_ups(context: ContextTypes.DEFAULT_TYPE) -> int:
-    """Claim due follow-ups and send each; returns how many were sent."""
-    coach: Coach = context.application.bot_data["coach"]
-    sent = 0
-    while due := await claim_due(coach.database, coach.clock(), CHANNEL):
-        for item in due:
-            replies = await coach.follow_up(item.user_id)
-            await deliver(context.bot, int(item.external_id), replies)
-            sent += 1
-    if sent:
-        log.info("sent %d follow-ups", sent)
-    return sent
 
 
 async def send_checkins(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -44,13 +24,11 @@ async def send_checkins(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def schedule_jobs(application: Application) -> None:
-    """The periodic ticks; due times live in the database, so a restart loses none."""
+    """The dispatcher's periodic tick (check-ins and follow-ups); due times live in the
+    database, so a restart loses none."""
     if application.job_queue is None:
         raise RuntimeError("python-telegram-bot's job-queue extra is required")
     settings = application.bot_data["settings"]
-    application.job_queue.run_repeating(
-        send_follow_ups, interval=TICK_SECONDS, first=5, name="follow-ups"
-    )
     application.job_queue.run_repeating(
         send_checkins,
         interval=settings.mend_checkin_tick,
