@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest
 
 from bot.telegram.transport import AiohttpRequest
 from tests.fake_telegram import FakeTelegram
@@ -111,3 +112,23 @@ async def test_the_transport_can_be_shut_down_and_opened_again(fake: FakeTelegra
         await request.shutdown()
     with pytest.raises(NetworkError, match="not initialized"):
         await request.post(f"{fake.url}/bot{fake.token}/getMe")
+
+
+@pytest.mark.parametrize(
+    ("read", "write", "files", "sock_read"),
+    [
+        (BaseRequest.DEFAULT_NONE, BaseRequest.DEFAULT_NONE, False, 5.0),  # a text: read alone
+        (12.0, BaseRequest.DEFAULT_NONE, False, 12.0),  # getUpdates: PTB adds its poll time
+        (BaseRequest.DEFAULT_NONE, BaseRequest.DEFAULT_NONE, True, 25.0),  # upload: media write
+        (BaseRequest.DEFAULT_NONE, 60.0, True, 65.0),  # an upload's own write timeout wins
+        (None, BaseRequest.DEFAULT_NONE, False, None),  # None: wait as long as it takes
+    ],
+)
+def test_ptb_timeouts_map_to_aiohttp(
+    read: object, write: object, files: bool, sock_read: float | None
+) -> None:
+    timeout = AiohttpRequest()._timeout(
+        read, write, BaseRequest.DEFAULT_NONE, BaseRequest.DEFAULT_NONE, files
+    )
+    assert timeout.sock_read == sock_read
+    assert timeout.total is None and timeout.sock_connect == 5.0 and timeout.connect == 6.0

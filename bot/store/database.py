@@ -54,8 +54,10 @@ class Database:
         self.sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False, autoflush=False
         )
-        self.inline_sessions = sessionmaker(
-            self.inline, class_=Session, expire_on_commit=False, autoflush=False
+        self._inline_sessions = (
+            sessionmaker(self.inline, class_=Session, expire_on_commit=False, autoflush=False)
+            if self.inline is not None
+            else None
         )
 
     async def run(self, work: Work[T]) -> T:
@@ -66,14 +68,14 @@ class Database:
         writer holds the lock, `work` is run again once the lock is free, so it must change
         nothing but the database. On PostgreSQL it runs in SQLAlchemy's greenlet over asyncpg.
         """
-        if not self.is_sqlite:
+        if self._inline_sessions is None:
             async with self.sessions() as session, session.begin():
                 return await session.run_sync(work)
         give_up = time.monotonic() + BUSY_PATIENCE
         pause = 0.002
         while True:
             try:
-                with self.inline_sessions() as session, session.begin():
+                with self._inline_sessions() as session, session.begin():
                     session.connection()  # BEGIN IMMEDIATE: wait for the lock before any work
                     return work(session)
             except OperationalError as exc:

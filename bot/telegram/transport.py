@@ -70,7 +70,9 @@ class AiohttpRequest(BaseRequest):
     ) -> aiohttp.ClientTimeout:
         """PTB's four timeouts in aiohttp's terms; no total, so long polls are bounded by read."""
         read = self._pick(read, "read")
-        write = self._pick(write, "write") if not has_files else MEDIA_WRITE_TIMEOUT
+        if has_files and write is BaseRequest.DEFAULT_NONE:
+            write = MEDIA_WRITE_TIMEOUT  # an upload takes longer than a text, as PTB allows
+        write = self._pick(write, "write")
         connect = self._pick(connect, "connect")
         pool = self._pick(pool, "pool")
         # aiohttp has no write timeout of its own: an upload's answer may take read + write.
