@@ -10,6 +10,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from sqlalchemy import Row
 from sqlmodel import Session
 
 from bot.checkins.progress import new_milestones
@@ -24,9 +25,12 @@ from bot.store import lookups, repository
 from bot.store.database import Database
 from bot.store.export import export_user
 from bot.store.models import FlowRun, Milestone, User
+from bot.store.repository import ActiveRun
 from bot.store.types import utcnow
 
 PROGRESS_RECORDS = {"checkin", "commitment_review"}  # saving one may reach a milestone
+# A user as a turn reads it: the row it was loaded as, or the ORM object once it changed.
+UserView = User | Row[Any]
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +71,7 @@ class Coach:
             repository.delete_user(session, user.id)
             log.info("deleted user %s and all their rows", user.id)
             return turn.replies
-        self._apply_profile(session, user, turn, incoming, now)
+        user = self._apply_profile(session, user, turn, incoming, now)
         started = self._apply_runs(session, user, run, turn, incoming.seq)
         target = started if turn.effects_run == "started" else run
         for effect in turn.effects:
@@ -80,7 +84,7 @@ class Coach:
         if "export" in turn.requests:
             session.flush()
             turn.replies.append(self._export(session, user, now))
-        self._log(user, incoming, turn, started or run)
+        self._log(user, incoming, turn)
         return turn.replies
 
     def scheduled(
@@ -94,7 +98,7 @@ class Coach:
         return self.router.scheduled(profile_of(user), state, cadence, now).replies
 
     def _lookups(
-        self, session: Session, user: User, names: set[str], now: datetime
+        self, session: Session, user: UserView, names: set[str], now: datetime
     ) -> dict[str, Any]:
         if not names:
             return {}
@@ -104,7 +108,7 @@ class Coach:
             found["progress"] = progress_record(found["progress"])
         return found
 
-    def _milestones(self, session: Session, user: User, now: datetime) -> list[Reply]:
+    def _milestones(self, session: Session, user: UserView, now: datetime) -> list[Reply]:
         """Celebrate, once each, the small wins the stored check-ins now show."""
         session.flush()
         history = lookups.history(session, user.id, local_date(now, user.checkin_zone))
@@ -114,30 +118,34 @@ class Coach:
         return self.router.celebrate(profile_of(user), reached, now) if reached else []
 
     def _apply_profile(
-        self, session: Session, user: User, turn: Turn, incoming: Incoming, now: datetime
-    ) -> None:
-        changes = turn.profile_changes
-        for key, value in changes.items():
-            setattr(user, key, value)
+        self, session: Session, user: UserView, turn: Turn, incoming: Incoming, now: datetime
+    ) -> UserView:
+        """Store the turn's profile changes; the user as it now stands."""
+        changes = dict(turn.profile_changes)
         if "safety_flag" in changes:
-            user.safety_flag_at = now if changes["safety_flag"] else None
+            changes["safety_flag_at"] = now if changes["safety_flag"] else None
         if incoming.language_code and incoming.language_code != user.language_code:
-            user.language_code = incoming.language_code
-        if changes:
-            user.updated_at = now
+            changes["language_code"] = incoming.language_code
+        if turn.profile_changes:
+            changes["updated_at"] = now
         if not user.reachable:  # they blocked the bot once; writing again brings them back
-            user.reachable = True
-            reschedule(session, user, now)
-        elif SCHEDULE_FIELDS & changes.keys():
-            reschedule(session, user, now)
+            changes["reachable"] = True
+        if not changes:
+            return user  # most turns: the row as read, no ORM object at all
+        stored = repository.user_for_update(session, user.id)
+        for key, value in changes.items():
+            setattr(stored, key, value)
+        if "reachable" in changes or SCHEDULE_FIELDS & changes.keys():
+            reschedule(session, stored, now)
+        return stored
 
     def _apply_runs(
-        self, session: Session, user: User, run: FlowRun | None, turn: Turn, seq: int | None
+        self, session: Session, user: UserView, run: ActiveRun | None, turn: Turn, seq: int | None
     ) -> FlowRun | None:
         if run is not None and turn.current is not None:
-            repository.write_state(session, run, repository.state_values(turn.current, seq))
+            repository.write_state(session, run.id, repository.state_values(turn.current, seq))
         elif run is not None and seq is not None:
-            repository.write_state(session, run, {"last_update_id": seq})
+            repository.write_state(session, run.id, {"last_update_id": seq})
         if turn.started is None:
             return None
         started = repository.new_run(user.id, turn.started, seq)
@@ -145,19 +153,20 @@ class Coach:
         session.flush()
         return started
 
-    def _export(self, session: Session, user: User, now: datetime) -> Reply:
+    def _export(self, session: Session, user: UserView, now: datetime) -> Reply:
         content = export_user(session, user.id, now)
         filename = f"mend-export-{now:%Y-%m-%d}.json"
         caption = self.content.texts.render("common.privacy.export_caption", user.locale)
         return Reply(caption, attachment=Attachment(filename, content, "document"))
 
-    def _log(self, user: User, incoming: Incoming, turn: Turn, run: FlowRun | None) -> None:
+    def _log(self, user: UserView, incoming: Incoming, turn: Turn) -> None:
+        where = turn.started or turn.current
         log.debug(
             "user %s: %s input -> %s/%s, %d replies, %d records",
             user.id,
             incoming.kind,
-            run.flow if run else "-",
-            run.step if run else "-",
+            where.flow if where else "-",
+            where.step if where else "-",
             len(turn.replies),
             len(turn.effects),
         )
@@ -175,14 +184,14 @@ async def drawn(replies: list[Reply]) -> list[Reply]:
     return out
 
 
-def profile_of(user: User) -> Profile:
+def profile_of(user: UserView) -> Profile:
     """The core's view of a stored user: every Profile field, read from its column."""
     values = {field.name: getattr(user, field.name) for field in fields(Profile)}
     values["message_marks"] = [list(mark) for mark in user.message_marks or []]
     return Profile(**values)
 
 
-def _already_handled(run: FlowRun | None, incoming: Incoming) -> bool:
+def _already_handled(run: ActiveRun | None, incoming: Incoming) -> bool:
     """A channel that redelivers after a crash must not apply the same answer twice."""
     if run is None or incoming.seq is None or run.last_update_id is None:
         return False

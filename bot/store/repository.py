@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, update
+from sqlalchemy import Row, and_, bindparam, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from bot.dialogue.state import Effect, FlowState
@@ -14,33 +14,62 @@ from bot.store.export import user_tables
 from bot.store.models import RECORD_TABLES, FlowRun, User
 from bot.store.types import utcnow
 
-# Built once: this runs on every update, and building a statement costs more than running it.
+_USERS = User.__table__  # type: ignore[attr-defined]
+_RUNS = FlowRun.__table__  # type: ignore[attr-defined]
+RUN_COLUMNS = ("id", "flow", "step", "seq", "status", "state", "last_update_id")
+# Built once, and read as plain rows: this runs on every update, and building a statement, or
+# ORM objects from its row, costs more than running it.
 _USER_AND_ACTIVE_RUN = (
-    select(User, FlowRun)
-    .outerjoin(FlowRun, and_(FlowRun.user_id == User.id, FlowRun.status == "active"))
-    .where(User.channel == bindparam("channel"), User.external_id == bindparam("external_id"))
-    .order_by(col(FlowRun.id).desc())
+    select(_USERS, *(_RUNS.c[name].label(f"run_{name}") for name in RUN_COLUMNS))
+    .select_from(
+        _USERS.outerjoin(_RUNS, and_(_RUNS.c.user_id == _USERS.c.id, _RUNS.c.status == "active"))
+    )
+    .where(_USERS.c.channel == bindparam("channel"), _USERS.c.external_id == bindparam("ext"))
+    .order_by(_RUNS.c.id.desc())
     .limit(1)
 )
-
-# The table, not the entity: no ORM bookkeeping. The SET clause comes from the parameters, so
-# the statement is compiled once per set of columns, not rebuilt with its values every turn.
-_RUNS = FlowRun.__table__  # type: ignore[attr-defined]
+# The SET clause comes from the parameters, so the statement is compiled once per set of
+# columns, not rebuilt with its values every turn.
 _WRITE_RUN = update(_RUNS).where(_RUNS.c.id == bindparam("run_key"))
+
+
+@dataclass(frozen=True)
+class ActiveRun:
+    """The columns of a user's active run that a turn reads."""
+
+    id: int
+    flow: str
+    step: str
+    seq: int
+    status: str
+    state: dict[str, Any]
+    last_update_id: int | None
 
 
 def load_user_and_run(
     session: Session, channel: str, external_id: str
-) -> tuple[User | None, FlowRun | None]:
-    """The user and their active run, in one round trip."""
-    params = {"channel": channel, "external_id": external_id}
-    row = session.exec(_USER_AND_ACTIVE_RUN, params=params).first()
-    return (row[0], row[1]) if row else (None, None)
+) -> tuple[Row[Any] | None, ActiveRun | None]:
+    """The user (a row that reads like a `User`) and their active run, in one round trip."""
+    params = {"channel": channel, "ext": external_id}
+    row = session.connection().execute(_USER_AND_ACTIVE_RUN, params).first()
+    if row is None:
+        return None, None
+    if row.run_id is None:
+        return row, None
+    return row, ActiveRun(*(getattr(row, f"run_{name}") for name in RUN_COLUMNS))
+
+
+def user_for_update(session: Session, user_id: int) -> User:
+    """The user as an ORM object, for a turn that changes the profile."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise LookupError(f"user {user_id} vanished during its turn")
+    return user
 
 
 def create_user(
     session: Session, channel: str, external_id: str, language_code: str | None, locale: str
-) -> User:
+) -> Row[Any]:
     """Insert a user unless another process just did, then return the row."""
     values = {
         "channel": channel,
@@ -54,8 +83,9 @@ def create_user(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(User).values(**values).on_conflict_do_nothing()
     session.exec(statement)
-    query = select(User).where(User.channel == channel, User.external_id == external_id)
-    return session.exec(query).one()
+    user, _ = load_user_and_run(session, channel, external_id)
+    assert user is not None
+    return user
 
 
 def active_run(session: Session, user_id: int) -> FlowRun | None:
@@ -63,7 +93,7 @@ def active_run(session: Session, user_id: int) -> FlowRun | None:
     return session.exec(query.order_by(col(FlowRun.id).desc()).limit(1)).first()
 
 
-def state_of(run: FlowRun | None) -> FlowState | None:
+def state_of(run: FlowRun | ActiveRun | None) -> FlowState | None:
     """The engine's view of a stored run."""
     if run is None:
         return None
@@ -84,14 +114,12 @@ def state_values(state: FlowState, update_id: int | None) -> dict[str, Any]:
     return values
 
 
-def write_state(session: Session, run: FlowRun, values: dict[str, Any]) -> None:
-    """Write these columns of the run's row now, with one UPDATE, and onto the loaded row.
+def write_state(session: Session, run_id: int, values: dict[str, Any]) -> None:
+    """Write these columns of the run's row now, with one UPDATE.
 
     Nearly every turn does this, and a plain UPDATE costs a fraction of the ORM's flush.
     """
-    session.connection().execute(_WRITE_RUN, {"run_key": run.id, **values})
-    for name, value in values.items():
-        set_committed_value(run, name, value)
+    session.connection().execute(_WRITE_RUN, {"run_key": run_id, **values})
 
 
 def new_run(user_id: int, state: FlowState, update_id: int | None) -> FlowRun:
