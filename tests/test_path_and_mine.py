@@ -73,6 +73,7 @@ async def test_menu_puts_the_next_step_first_and_moves_on(telegram: TelegramHarn
     sam = await onboard(telegram, 6001)
     await sam.send("/menu")
     assert sam.buttons()[0] == "➡ Next: Self-compassion break"
+    assert "<b>Exercises</b>\nNext on your path: <i>Self-compassion break</i>" in sam.text
     assert "Self-compassion break" not in sam.buttons()[1:], "listed once"
     await sam.press("➡ Next")
     for answer in ("2", "the texts I found", "hurt", "I'm with you", "I'm doing my best", "2"):
