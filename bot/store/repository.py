@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from bot.dialogue.state import Effect, FlowState
 from bot.store.export import user_tables
@@ -86,11 +86,6 @@ def create_user(
     user, _ = load_user_and_run(session, channel, external_id)
     assert user is not None
     return user
-
-
-def active_run(session: Session, user_id: int) -> FlowRun | None:
-    query = select(FlowRun).where(FlowRun.user_id == user_id, FlowRun.status == "active")
-    return session.exec(query.order_by(col(FlowRun.id).desc()).limit(1)).first()
 
 
 def state_of(run: FlowRun | ActiveRun | None) -> FlowState | None:
