@@ -62,11 +62,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _chat(settings: Settings, user: str | None) -> int:
-    from bot.runtime import open_coach
-    from bot.terminal import TerminalChat, terminal_user
+    from datetime import timedelta
 
+    from bot.checkins.dispatcher import Dispatcher
+    from bot.runtime import open_coach
+    from bot.terminal import CHANNEL, TerminalChat, terminal_language, terminal_user
+
+    name = user or terminal_user()
     async with open_coach(settings) as coach:
-        await TerminalChat(coach, user or terminal_user()).run()
+        grace = timedelta(hours=settings.mend_checkin_grace)
+        dispatcher = Dispatcher(coach.database, CHANNEL, grace, user_key=name)
+        chat = TerminalChat(coach, name, dispatcher=dispatcher, language_code=terminal_language())
+        await chat.run(checkin_every=settings.mend_checkin_tick)
     return 0
 
 

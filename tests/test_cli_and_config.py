@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -109,6 +111,31 @@ def test_db_upgrade_and_chat_on_a_fresh_folder(tmp_path: Path) -> None:
     assert "1) I was hurt" in chat.stdout
     assert "“you always”" in chat.stdout and "<b>" not in chat.stdout
     assert (tmp_path / "data" / "mend.db").exists()
+
+
+def test_chat_leaves_at_once_on_ctrl_c_while_waiting_for_a_line(tmp_path: Path) -> None:
+    output = tmp_path / "out.txt"
+    with output.open("w") as out:
+        chat = subprocess.Popen(
+            [sys.executable, "-m", "bot", "chat", "--user", "tester"],
+            stdin=subprocess.PIPE,  # held open: the chat waits for a line that never comes
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "MEND_DATA_DIR": str(tmp_path / "data")},
+            cwd=PROJECT_ROOT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while "1) I was hurt" not in output.read_text() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert "1) I was hurt" in output.read_text()
+            chat.send_signal(signal.SIGINT)
+            assert chat.wait(timeout=10) == 130
+        finally:
+            chat.kill()
+            chat.wait()
+            assert chat.stdin
+            chat.stdin.close()
 
 
 def test_check_content_passes_on_the_shipped_content(tmp_path: Path) -> None:

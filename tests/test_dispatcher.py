@@ -26,14 +26,14 @@ CHANNEL = "telegram"
 
 
 async def add_users(
-    database: Database, count: int, due: datetime, first_id: int = 5000
+    database: Database, count: int, due: datetime, first_id: int = 5000, channel: str = CHANNEL
 ) -> list[int]:
     """Users with a daily check-in at 09:00 UTC, the next one due at `due`."""
     ids = []
     async with database.transaction() as session:
         for n in range(count):
             user = User(
-                channel=CHANNEL,
+                channel=channel,
                 external_id=str(first_id + n),
                 checkin_zone="UTC",
                 checkin_time="09:00",
@@ -99,6 +99,27 @@ async def test_missed_while_down_goes_once_within_grace_else_waits(database: Dat
     assert [o.user.id for o in taken] == timely
     upcoming = await schedules(database)
     assert upcoming[stale[0]] == datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+async def test_each_dispatcher_claims_takes_and_skips_only_its_own_audience(
+    database: Database,
+) -> None:
+    on_telegram = await add_users(database, 3, NOW - timedelta(minutes=1))
+    ana, ben = await add_users(database, 2, NOW - timedelta(minutes=1), 100, "terminal")
+    telegram = Dispatcher(database, CHANNEL, GRACE)
+    at_anas_terminal = Dispatcher(database, "terminal", GRACE, user_key="100")
+    assert await at_anas_terminal.claim_due(NOW) == 1
+    assert await telegram.claim_due(NOW) == 3
+    # Much later, Telegram's take skips its own stale check-ins but leaves Ana's queued one.
+    assert await telegram.take(NOW + timedelta(hours=3), 10) == []
+    assert {r.user_id: r.status for r in await deliveries(database)} == {
+        **dict.fromkeys(on_telegram, "skipped"),
+        ana: "queued",
+    }
+    assert [o.user.id for o in await at_anas_terminal.take(NOW, 10)] == [ana]
+    upcoming = await schedules(database)
+    assert upcoming[ben] == NOW - timedelta(minutes=1), "Ben's terminal is not open"
+    assert upcoming[ana] == datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 async def test_queued_check_ins_too_old_after_a_restart_are_skipped(database: Database) -> None:

@@ -47,17 +47,25 @@ class Outgoing:
 class Dispatcher:
     """The database half of sending check-ins; sending itself belongs to a channel."""
 
-    def __init__(self, database: Database, channel: str, grace: timedelta) -> None:
+    def __init__(
+        self, database: Database, channel: str, grace: timedelta, user_key: str | None = None
+    ) -> None:
         self.database = database
         self.channel = channel
         self.grace = grace
+        # Whose check-ins this dispatcher sends: the channel's users, or just one of them (a
+        # terminal sends only to the person at it).
+        self._whom = [User.channel == channel]
+        if user_key is not None:
+            self._whom.append(User.external_id == user_key)
+        self._audience = select(User.id).where(*self._whom)
 
     async def claim_due(self, now: datetime, limit: int = CLAIM_BATCH) -> int:
         """Queue up to `limit` due check-ins and advance their schedules; returns how many."""
         query = (
             select(CheckinSchedule, User)
             .join(User, col(User.id) == CheckinSchedule.user_id)
-            .where(col(CheckinSchedule.due_at) <= now, User.channel == self.channel)
+            .where(col(CheckinSchedule.due_at) <= now, *self._whom)
             .order_by(col(CheckinSchedule.due_at))
             .limit(limit)
             .with_for_update(skip_locked=True, of=CheckinSchedule)  # type: ignore[arg-type]
@@ -105,12 +113,16 @@ class Dispatcher:
                 col(CheckinDelivery.status) == "queued",
                 col(CheckinDelivery.due_at) < now - self.grace,
                 col(CheckinDelivery.cadence) != FOLLOW_UP,
+                col(CheckinDelivery.user_id).in_(self._audience),
             )
             .values(status="skipped")
         )
         picked = (
             select(CheckinDelivery.id)
-            .where(col(CheckinDelivery.status) == "queued")
+            .where(
+                col(CheckinDelivery.status) == "queued",
+                col(CheckinDelivery.user_id).in_(self._audience),
+            )
             .order_by(col(CheckinDelivery.due_at))
             .limit(limit)
             .with_for_update(skip_locked=True)
