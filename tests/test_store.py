@@ -18,7 +18,15 @@ from bot.core.service import Coach
 from bot.messages import Incoming
 from bot.store.database import Database
 from bot.store.migrate import current_revision, head_revision, upgrade
-from bot.store.models import CheckinSchedule, FlowRun, Meta, Rating, Statement, User
+from bot.store.models import (
+    CheckinDelivery,
+    CheckinSchedule,
+    FlowRun,
+    Meta,
+    Rating,
+    Statement,
+    User,
+)
 from tests.conftest import drop_everything
 
 
@@ -221,4 +229,45 @@ async def test_follow_ups_asked_for_before_0005_become_schedule_rows(
     assert [
         (external_id, cadence, when.astimezone(UTC)) for external_id, cadence, when in found
     ] == [("a", "followup", due)], "only the reachable user who asked gets a row"
+    await database.dispose()
+
+
+async def test_deliveries_queued_before_0006_learn_their_users_channel(
+    database_url: str, tmp_path: Path
+) -> None:
+    fresh = (
+        f"sqlite:///{tmp_path / 'old.db'}" if database_url.startswith("sqlite") else database_url
+    )
+    database = Database(async_database_url(fresh))
+    await drop_everything(database)
+    await upgrade(database, "0005")
+    due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    async with database.engine.begin() as connection:
+        for external_id, channel in [("1", "telegram"), ("ana", "terminal")]:
+            await connection.execute(
+                text(
+                    "INSERT INTO users (channel, external_id, locale, reachable, high_distress, "
+                    "message_marks, daily_on, weekly_on, weekly_day, monthly_on, created_at, "
+                    "updated_at) VALUES (:c, :e, 'en', true, 0, '[]', true, false, 6, false, "
+                    ":now, :now)"
+                ),
+                {"c": channel, "e": external_id, "now": due},
+            )
+        await connection.execute(
+            text(
+                "INSERT INTO checkin_deliveries (user_id, cadence, due_at, status, created_at) "
+                "SELECT id, 'daily', :due, 'queued', :due FROM users"
+            ),
+            {"due": due},
+        )
+    await upgrade(database)
+    async with database.transaction() as session:
+        found = (
+            await session.exec(
+                select(User.external_id, CheckinDelivery.channel).join(
+                    CheckinDelivery, col(CheckinDelivery.user_id) == User.id
+                )
+            )
+        ).all()
+    assert sorted(found) == [("1", "telegram"), ("ana", "terminal")]
     await database.dispose()

@@ -56,9 +56,11 @@ class Dispatcher:
         # Whose check-ins this dispatcher sends: the channel's users, or just one of them (a
         # terminal sends only to the person at it).
         self._whom = [User.channel == channel]
+        self._mine = [col(CheckinDelivery.channel) == channel]
         if user_key is not None:
             self._whom.append(User.external_id == user_key)
-        self._audience = select(User.id).where(*self._whom)
+            one = select(User.id).where(*self._whom)  # at most one row, by a unique key
+            self._mine.append(col(CheckinDelivery.user_id) == one.scalar_subquery())
 
     async def claim_due(self, now: datetime, limit: int = CLAIM_BATCH) -> int:
         """Queue up to `limit` due check-ins and advance their schedules; returns how many."""
@@ -86,6 +88,7 @@ class Dispatcher:
                     queued.append(
                         {
                             "user_id": user.id,
+                            "channel": user.channel,
                             "cadence": schedule.cadence,
                             "due_at": schedule.due_at,
                             "status": "queued",
@@ -113,16 +116,13 @@ class Dispatcher:
                 col(CheckinDelivery.status) == "queued",
                 col(CheckinDelivery.due_at) < now - self.grace,
                 col(CheckinDelivery.cadence) != FOLLOW_UP,
-                col(CheckinDelivery.user_id).in_(self._audience),
+                *self._mine,
             )
             .values(status="skipped")
         )
         picked = (
             select(CheckinDelivery.id)
-            .where(
-                col(CheckinDelivery.status) == "queued",
-                col(CheckinDelivery.user_id).in_(self._audience),
-            )
+            .where(col(CheckinDelivery.status) == "queued", *self._mine)
             .order_by(col(CheckinDelivery.due_at))
             .limit(limit)
             .with_for_update(skip_locked=True)

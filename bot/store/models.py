@@ -115,11 +115,13 @@ class CheckinDelivery(SQLModel, table=True):
     __tablename__ = "checkin_deliveries"
     __table_args__ = (
         UniqueConstraint("user_id", "cadence", "due_at", name="uq_deliveries_once"),
-        Index("ix_deliveries_status_due", "status", "due_at"),
+        # Each channel's sender reads its own queue, oldest first.
+        Index("ix_deliveries_queue", "status", "channel", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    channel: str = Field(max_length=16)  # the user's channel, which sends it
     cadence: str = Field(max_length=8)
     due_at: datetime
     status: str = Field(default="queued", max_length=12)
