@@ -17,6 +17,7 @@ from bot.content.yamlfiles import ContentError, flatten, read_yaml
 
 DEFAULT_LOCALE = "en"
 _BLANK_LINES = re.compile(r"\n{3,}")
+JINJA_MARKS = ("{{", "{%", "{#")
 
 
 def make_environment(
@@ -78,6 +79,8 @@ class Texts:
         for env in (self._html, self._plain):
             env.globals["t"] = self._nested_text(env)
         self._compiled: dict[tuple[bool, str, str], Template] = {}
+        # Texts without Jinja syntax, as rendered (None: the text has some).
+        self._static: dict[tuple[str, str], str | None] = {}
 
     @property
     def locales(self) -> list[str]:
@@ -122,8 +125,19 @@ class Texts:
         return compiled
 
     def _render(self, html: bool, key: str, locale: str, context: dict[str, Any]) -> str:
+        static = self._static.get((locale, key), "")
+        if static:
+            return static
         text = self.template(key, locale, html=html).render(_locale=locale, **context)
-        return _BLANK_LINES.sub("\n\n", text.strip())
+        text = _BLANK_LINES.sub("\n\n", text.strip())
+        if static == "":  # not yet known: a text with no Jinja syntax is kept as rendered
+            self._static[(locale, key)] = text if self._is_static(key, locale) else None
+        return text
+
+    def _is_static(self, key: str, locale: str) -> bool:
+        """A text with no Jinja syntax renders the same every time (and alike in both modes)."""
+        source = self.sources.get(locale, {}).get(key) or self.sources[DEFAULT_LOCALE][key]
+        return not any(mark in source for mark in JINJA_MARKS)
 
     def _nested_text(self, env: ImmutableSandboxedEnvironment) -> Callable[..., str]:
         html = env is self._html
