@@ -192,15 +192,21 @@ async def test_sqlite_work_waits_for_another_writer_without_blocking(sqlite_url:
         await waiter.dispose()
 
 
-async def test_follow_ups_asked_for_before_0005_become_schedule_rows(
-    database_url: str, tmp_path: Path
-) -> None:
+async def database_at_revision(revision: str, database_url: str, tmp_path: Path) -> Database:
+    """A database as an older Mend left it: empty, at `revision`."""
     fresh = (
         f"sqlite:///{tmp_path / 'old.db'}" if database_url.startswith("sqlite") else database_url
     )
     database = Database(async_database_url(fresh))
     await drop_everything(database)
-    await upgrade(database, "0004")
+    await upgrade(database, revision)
+    return database
+
+
+async def test_follow_ups_asked_for_before_0005_become_schedule_rows(
+    database_url: str, tmp_path: Path
+) -> None:
+    database = await database_at_revision("0004", database_url, tmp_path)
     due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     async with database.engine.begin() as connection:
         for external_id, follow_up_at, reachable in [
@@ -235,12 +241,7 @@ async def test_follow_ups_asked_for_before_0005_become_schedule_rows(
 async def test_deliveries_queued_before_0006_learn_their_users_channel(
     database_url: str, tmp_path: Path
 ) -> None:
-    fresh = (
-        f"sqlite:///{tmp_path / 'old.db'}" if database_url.startswith("sqlite") else database_url
-    )
-    database = Database(async_database_url(fresh))
-    await drop_everything(database)
-    await upgrade(database, "0005")
+    database = await database_at_revision("0005", database_url, tmp_path)
     due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     async with database.engine.begin() as connection:
         for external_id, channel in [("1", "telegram"), ("ana", "terminal")]:
