@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
+from bot.config import PROJECT_ROOT
 from bot.store.models import FlowRun, User
 from bot.telegram.delivery import _call
 from tests.fake_telegram import Fault
@@ -296,3 +299,45 @@ async def test_an_edit_that_changes_nothing_is_not_an_error(telegram: TelegramHa
     assert same is None, "400 message is not modified is taken as done"
     edits = [c for c in telegram.fake.calls if c.method == "editMessageText"]
     assert len(edits) == 1, "and not retried"
+
+
+async def test_texts_go_out_as_html_without_link_previews(telegram: TelegramHarness) -> None:
+    sam = telegram.person(2020)
+    await sam.send("/start")
+    await sam.press("I was hurt")
+    assert sam.last and all(c.method == "sendMessage" for c in sam.last)
+    for call in sam.last:
+        assert call.params["parse_mode"] == "HTML"
+        assert call.params["link_preview_options"] == {"is_disabled": True}
+    assert "inline_keyboard" in sam.last[-1].params["reply_markup"]
+
+
+async def test_html_the_api_rejects_is_resent_as_plain_text(telegram: TelegramHarness) -> None:
+    rejected = "Bad Request: can't parse entities: unsupported start tag"
+    telegram.fake.faults.append(Fault("sendMessage", 400, rejected, chat_id=2021))
+    sam = telegram.person(2021)
+    await sam.send("/help")
+    first, again = [c for c in telegram.fake.calls if c.params.get("chat_id") == 2021][-2:]
+    assert first.params["parse_mode"] == "HTML" and "<b>How Mend works</b>" in first.params["text"]
+    assert "parse_mode" not in again.params
+    assert again.params["text"].startswith("How Mend works") and "<b>" not in again.params["text"]
+
+
+def test_sending_texts_raw_is_not_warned_about_in_a_real_run() -> None:
+    code = (
+        "import warnings, bot.telegram.delivery\n"
+        "from telegram._utils.warnings import warn\n"
+        "from telegram.warnings import PTBUserWarning\n"
+        "warn(PTBUserWarning(\"Please use 'Bot.send_message' instead of "
+        '\'Bot.do_api_request(\\"send_message\\", ...)\'"), stacklevel=1)\n'
+        "warn(PTBUserWarning('Please use Bot.other_method'), stacklevel=1)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-W", "error::UserWarning", "-c", code],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Bot.send_message" not in run.stderr, "post_text's own warning is silenced"
+    assert "other_method" in run.stderr and run.returncode != 0, "and nothing else is"
