@@ -73,12 +73,12 @@ class Coach:
             return turn.replies
         user = self._apply_profile(session, user, turn, incoming, now)
         started = self._apply_runs(session, user, run, turn, incoming.seq)
-        target = started if turn.effects_run == "started" else run
+        target = started if turn.effects_run == "started" else (run.id if run else None)
         for effect in turn.effects:
             if effect.kind == "delete":
                 repository.remove(session, user.id, effect)
             else:
-                repository.save(session, user.id, target.id if target else None, effect)
+                repository.save(session, user.id, target, effect)
         if any(e.data.get("record") in PROGRESS_RECORDS for e in turn.effects):
             turn.replies += self._milestones(session, user, now)
         if "export" in turn.requests:
@@ -141,17 +141,15 @@ class Coach:
 
     def _apply_runs(
         self, session: Session, user: UserView, run: ActiveRun | None, turn: Turn, seq: int | None
-    ) -> FlowRun | None:
+    ) -> int | None:
+        """Write the current run's state and insert a run begun now; the new run's id."""
         if run is not None and turn.current is not None:
             repository.write_state(session, run.id, repository.state_values(turn.current, seq))
         elif run is not None and seq is not None:
             repository.write_state(session, run.id, {"last_update_id": seq})
         if turn.started is None:
             return None
-        started = repository.new_run(user.id, turn.started, seq)
-        session.add(started)
-        session.flush()
-        return started
+        return repository.start_run(session, user.id, turn.started, seq)
 
     def _export(self, session: Session, user: UserView, now: datetime) -> Reply:
         content = export_user(session, user.id, now)

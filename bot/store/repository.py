@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, delete, update
+from sqlalchemy import Row, and_, bindparam, delete, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -31,6 +31,7 @@ _USER_AND_ACTIVE_RUN = (
 # The SET clause comes from the parameters, so the statement is compiled once per set of
 # columns, not rebuilt with its values every turn.
 _WRITE_RUN = update(_RUNS).where(_RUNS.c.id == bindparam("run_key"))
+_NEW_RUN = insert(_RUNS)
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,12 @@ def write_state(session: Session, run_id: int, values: dict[str, Any]) -> None:
     session.connection().execute(_WRITE_RUN, {"run_key": run_id, **values})
 
 
-def new_run(user_id: int, state: FlowState, update_id: int | None) -> FlowRun:
-    """A row for a run begun in this turn."""
-    return FlowRun(user_id=user_id, flow=state.flow, **state_values(state, update_id))
+def start_run(session: Session, user_id: int, state: FlowState, update_id: int | None) -> int:
+    """Insert the row of a run begun in this turn, now, with one INSERT; its id."""
+    values = state_values(state, update_id)
+    row = {"user_id": user_id, "flow": state.flow, "started_at": values["updated_at"], **values}
+    result = session.connection().execute(_NEW_RUN, row)
+    return result.inserted_primary_key[0]
 
 
 def record(user_id: int, run_id: int | None, effect: Effect) -> Any:
