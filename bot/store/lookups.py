@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from bot.checkins.progress import DayEntry, History, WeekReview
@@ -98,10 +99,17 @@ def milestones(session: Session, user_id: int) -> frozenset[str]:
     return frozenset(session.exec(query).all())
 
 
+# Read at the end of most exercises (for the menu's next step): built once, run with a parameter.
+_FINISHED_FLOWS = (
+    select(FlowRun.flow)
+    .where(FlowRun.user_id == bindparam("user_key"), FlowRun.status == "completed")
+    .distinct()
+)
+
+
 def finished_flows(session: Session, user_id: int) -> frozenset[str]:
     """Flows the user has completed at least once."""
-    query = select(FlowRun.flow).where(FlowRun.user_id == user_id, FlowRun.status == "completed")
-    return frozenset(session.exec(query.distinct()).all())
+    return frozenset(session.exec(_FINISHED_FLOWS, params={"user_key": user_id}).all())
 
 
 def statements(session: Session, user_id: int) -> list[dict[str, Any]]:

@@ -32,6 +32,11 @@ _USER_AND_ACTIVE_RUN = (
 # columns, not rebuilt with its values every turn.
 _WRITE_RUN = update(_RUNS).where(_RUNS.c.id == bindparam("run_key"))
 _NEW_RUN = insert(_RUNS)
+# A new user, unless another process has just inserted them: per dialect, values as parameters.
+_NEW_USER = {
+    "postgresql": postgresql.insert(_USERS).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(_USERS).on_conflict_do_nothing(),
+}
 
 
 @dataclass(frozen=True)
@@ -72,18 +77,17 @@ def create_user(
     session: Session, channel: str, external_id: str, language_code: str | None, locale: str
 ) -> Row[Any]:
     """Insert a user unless another process just did, then return the row."""
+    now = utcnow()
     values = {
         "channel": channel,
         "external_id": external_id,
         "language_code": language_code,
         "locale": locale,
-        "created_at": utcnow(),
-        "updated_at": utcnow(),
+        "created_at": now,
+        "updated_at": now,
     }
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(User).values(**values).on_conflict_do_nothing()
-    session.exec(statement)
+    connection = session.connection()
+    connection.execute(_NEW_USER[connection.dialect.name], values)
     user, _ = load_user_and_run(session, channel, external_id)
     assert user is not None
     return user
