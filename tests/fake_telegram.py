@@ -75,7 +75,8 @@ class FakeTelegram:
         self.pushed_update_id = 0
         self.acked_offset = 0
         self.max_poll_wait = 1.0
-        self.rate_limit: float | None = None  # send* calls a second over a sliding 1 s window
+        self.rate_limit: float | None = None  # send* calls a second over a sliding window
+        self.rate_window = 1.0  # seconds that window spans
         self.rate_retry_after = 1  # the retry_after of a 429 for exceeding rate_limit
         self.too_many = 0  # send* calls refused with 429 for exceeding rate_limit
         self._recent_sends: deque[float] = deque()
@@ -143,11 +144,11 @@ class FakeTelegram:
         return web.json_response({"ok": True, "result": result})
 
     def _over_rate(self, now: float) -> bool:
-        """Whether a send now would exceed `rate_limit` in the last second; if not, count it."""
+        """Whether a send now would exceed `rate_limit` in the last window; if not, count it."""
         if self.rate_limit is None:
             return False
         recent = self._recent_sends
-        while recent and recent[0] <= now - 1.0:
+        while recent and recent[0] <= now - self.rate_window:
             recent.popleft()
         if len(recent) >= self.rate_limit:
             return True
