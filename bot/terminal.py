@@ -14,7 +14,7 @@ from typing import TextIO
 
 from bot.checkins.dispatcher import Dispatcher
 from bot.core.service import Coach
-from bot.messages import Button, Incoming, Reply
+from bot.messages import Button, Incoming, InputKind, Reply
 from bot.plaintext import html_to_text
 
 CHANNEL = "terminal"
@@ -49,16 +49,14 @@ class TerminalChat:
     def to_incoming(self, line: str) -> Incoming:
         """A typed line as the core's input: a command, a button number, or text."""
         line = line.strip()
-        language = self.language_code
+        kind: InputKind = "text"
+        text, args = line, ""
         if line.isdigit() and 1 <= int(line) <= len(self.buttons):
-            data = self.buttons[int(line) - 1].data
-            return Incoming(CHANNEL, self.user, "button", data, language_code=language)
-        if line.startswith("/") and len(line) > 1:
+            kind, text = "button", self.buttons[int(line) - 1].data
+        elif line.startswith("/") and len(line) > 1:
             name, _, args = line[1:].partition(" ")
-            return Incoming(
-                CHANNEL, self.user, "command", name.split("@")[0], args, language_code=language
-            )
-        return Incoming(CHANNEL, self.user, "text", line, language_code=language)
+            kind, text = "command", name.split("@")[0]
+        return Incoming(CHANNEL, self.user, kind, text, args, language_code=self.language_code)
 
     async def say(self, line: str) -> list[Reply]:
         """Send one line and print what comes back; a failure is an apology, not a crash."""
