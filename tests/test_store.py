@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.config import async_database_url
@@ -203,6 +205,26 @@ async def database_at_revision(revision: str, database_url: str, tmp_path: Path)
     return database
 
 
+async def insert_user_row(connection: AsyncConnection, **columns: Any) -> None:
+    """A users row written with plain SQL, as an older schema takes it; `columns` override."""
+    row = {
+        "channel": "telegram",
+        "locale": "en",
+        "reachable": True,
+        "high_distress": 0,
+        "message_marks": "[]",
+        "daily_on": False,
+        "weekly_on": False,
+        "weekly_day": 6,
+        "monthly_on": False,
+        **columns,
+    }
+    row.setdefault("updated_at", row["created_at"])
+    names = ", ".join(row)
+    values = ", ".join(f":{name}" for name in row)
+    await connection.execute(text(f"INSERT INTO users ({names}) VALUES ({values})"), row)
+
+
 async def test_follow_ups_asked_for_before_0005_become_schedule_rows(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -214,14 +236,12 @@ async def test_follow_ups_asked_for_before_0005_become_schedule_rows(
             ("b", None, True),
             ("c", due, False),
         ]:
-            await connection.execute(
-                text(
-                    "INSERT INTO users (channel, external_id, locale, follow_up_at, reachable, "
-                    "high_distress, message_marks, daily_on, weekly_on, weekly_day, monthly_on, "
-                    "created_at, updated_at) VALUES ('telegram', :e, 'en', :f, :r, 0, '[]', "
-                    "false, false, 6, false, :now, :now)"
-                ),
-                {"e": external_id, "f": follow_up_at, "r": reachable, "now": due},
+            await insert_user_row(
+                connection,
+                external_id=external_id,
+                follow_up_at=follow_up_at,
+                reachable=reachable,
+                created_at=due,
             )
     await upgrade(database)
     async with database.transaction() as session:
@@ -245,14 +265,8 @@ async def test_deliveries_queued_before_0006_learn_their_users_channel(
     due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     async with database.engine.begin() as connection:
         for external_id, channel in [("1", "telegram"), ("ana", "terminal")]:
-            await connection.execute(
-                text(
-                    "INSERT INTO users (channel, external_id, locale, reachable, high_distress, "
-                    "message_marks, daily_on, weekly_on, weekly_day, monthly_on, created_at, "
-                    "updated_at) VALUES (:c, :e, 'en', true, 0, '[]', true, false, 6, false, "
-                    ":now, :now)"
-                ),
-                {"c": channel, "e": external_id, "now": due},
+            await insert_user_row(
+                connection, channel=channel, external_id=external_id, daily_on=True, created_at=due
             )
         await connection.execute(
             text(
