@@ -1,4 +1,4 @@
-"""The safety screen against a labelled corpus: every positive caught, hard negatives left alone."""
+"""The lexicon (the floor) on its labelled corpus: every positive caught, hard negatives left."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.coach.safety import SafetyScreen
+from bot.coach.safety.lexicon import LexiconScreen
 from bot.config import PROJECT_ROOT
 
 CORPUS = Path(__file__).parent / "data" / "safety_corpus.yaml"
@@ -18,8 +18,8 @@ NEGATIVES = [item for item in ITEMS if item["label"] == "none"]
 
 
 @pytest.fixture(scope="module")
-def screen() -> SafetyScreen:
-    return SafetyScreen(PROJECT_ROOT / "data")
+def screen() -> LexiconScreen:
+    return LexiconScreen(PROJECT_ROOT / "data")
 
 
 def test_corpus_is_big_enough_and_covers_both_families() -> None:
@@ -30,7 +30,7 @@ def test_corpus_is_big_enough_and_covers_both_families() -> None:
     assert len({item["text"].casefold() for item in ITEMS}) == len(ITEMS), "no duplicates"
 
 
-def test_recall_is_total_with_the_right_family_and_urgency(screen: SafetyScreen) -> None:
+def test_recall_is_total_with_the_right_family_and_urgency(screen: LexiconScreen) -> None:
     missed = []
     for item in POSITIVES:
         signal = screen.screen(item["text"])
@@ -39,7 +39,7 @@ def test_recall_is_total_with_the_right_family_and_urgency(screen: SafetyScreen)
     assert not missed, f"{len(missed)} of {len(POSITIVES)} positives missed: {missed}"
 
 
-def test_precision_on_hard_negatives(screen: SafetyScreen, capsys: pytest.CaptureFixture) -> None:
+def test_precision_on_hard_negatives(screen: LexiconScreen, capsys: pytest.CaptureFixture) -> None:
     flagged = [item["text"] for item in NEGATIVES if screen.screen(item["text"])]
     true_positives = sum(1 for item in POSITIVES if screen.screen(item["text"]))
     precision = true_positives / (true_positives + len(flagged))
@@ -65,7 +65,7 @@ def test_precision_on_hard_negatives(screen: SafetyScreen, capsys: pytest.Captur
     ],
 )
 def test_issue_examples_and_normalisation(
-    screen: SafetyScreen, text: str, expected: str | None
+    screen: LexiconScreen, text: str, expected: str | None
 ) -> None:
     signal = screen.screen(text)
     assert (signal.family if signal else None) == expected

@@ -55,7 +55,10 @@ async def test_self_harm_mid_exercise_stops_coaching_with_local_resources(
     assert run.state["answers"] == {}, "the crisis message is never stored as an answer"
     assert all("kill" not in value for value in raw)
     await sam.send("ok")
-    assert "paused the exercise" in sam.text
+    assert "I'm here with you" in sam.text, "the next message belongs to the safety conversation"
+    assert "Samaritans" in sam.text and "Write what you want" not in sam.text
+    await sam.press("I'm okay for now")
+    assert "glad you're safe" in sam.text
     await sam.press("↩ Continue")
     assert "Write what you want to tell your partner" in sam.text
     await sam.send("You never listen")
@@ -78,8 +81,13 @@ async def test_harm_from_others_withholds_repair_until_safe(telegram: TelegramHa
     await sam.press("For us as a couple")
     assert "couples counselling isn't recommended" in sam.text
     await sam.send("/listen")
-    await sam.press("I'm safe right now")
-    assert "repair exercises are open again" in sam.text
+    await sam.press("Things have changed")
+    assert "Are you still afraid of your partner" in sam.text
+    assert (await user_row(telegram, 5002)).safety_flag == "harm_from_others", "not one tap"
+    await sam.press("No")
+    await sam.press("Yes")
+    await sam.press("Yes, open them")
+    assert "They're open again" in sam.text
     assert (await user_row(telegram, 5002)).safety_flag is None
     await sam.send("/istatement")
     assert "When X happens" in sam.text

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from bot.coach.analysis import Analyst
-from bot.coach.safety import SafetyScreen
+from bot.coach.safety.build import build_screen
+from bot.coach.safety.screen import SafetyScreen
 from bot.content.resources import Resources
 from bot.content.texts import Texts
 from bot.content.toolbox import build_toolbox
@@ -29,6 +30,7 @@ class Content:
     resources: Resources
     paths: dict[str, tuple[str, ...]]
     tools: Toolbox
+    statement_flows: dict[str, str] = field(default_factory=dict)  # statement kind -> flow id
 
     @property
     def commands(self) -> dict[str, str]:
@@ -76,8 +78,20 @@ def load_content(root: Path, *, strict: bool = False) -> Content:
         texts=texts,
         flows=flows,
         analyst=analyst,
-        safety=SafetyScreen(root / "data"),
+        safety=build_screen(root / "data"),
         resources=Resources(root / "data" / "resources.yaml"),
         paths=paths,
         tools=build_toolbox(analyst, texts),
+        statement_flows=statement_flows(flows),
     )
+
+
+def statement_flows(flows: dict[str, Flow]) -> dict[str, str]:
+    """Which flow saves each kind of statement (for the safety gate on /mine edits)."""
+    found: dict[str, str] = {}
+    for flow in flows.values():
+        for step in flow.steps.values():
+            for action in step.do:
+                if action.save and action.save.get("record") == "statement":
+                    found.setdefault(str(action.save.get("kind")), flow.id)
+    return found

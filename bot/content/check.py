@@ -12,6 +12,7 @@ from jinja2 import TemplateError
 from bot.checkins.progress import MILESTONES, READING_KEYS
 from bot.content.bundle import Content, load_content
 from bot.content.mermaid import write_diagrams
+from bot.content.resources import INTERNATIONAL, CountryResources, Resources, iso_codes
 from bot.content.yamlfiles import ContentError
 from bot.core.router import CORE_COMMANDS
 from bot.core.turn import PROFILE_FIELDS
@@ -23,6 +24,14 @@ from bot.store.models import RECORD_TABLES
 
 SAMPLE_TEXT = "You always make me feel insecure"
 SAMPLE_DAY = date(2026, 11, 22)
+# The profile texts see while checked: the safety flags set, so their branches render too.
+SAMPLE_PROFILE = {
+    "country": None,
+    "unsafe": True,
+    "own_violence": True,
+    "abuse_disclosed": True,
+    "safety_family": "harm_from_others",
+}
 # Variables the core passes to texts outside flows (see bot/core/router.py).
 ROUTER_CONTEXT = {
     "title": "An exercise",
@@ -33,6 +42,7 @@ ROUTER_CONTEXT = {
     "finished": "istatement",
     "plan": "Warning signs: shouting.",
     "immediate": True,
+    "family": "self_harm",
     "how": "worse",
     "item": {
         "day": "2026-11-22",
@@ -93,7 +103,45 @@ def check(root: Path) -> list[str]:
     problems += _check_texts(content)
     problems += _check_feelings(content)
     problems += _check_progress_texts(content)
+    problems += check_resources(content.resources, date.today())
     return problems
+
+
+MIN_COUNTRIES = 30
+
+
+def check_resources(resources: Resources, today: date) -> list[str]:
+    """Help lines: every line cited and checked within a year, crisis and abuse everywhere."""
+    where = "data/resources.yaml"
+    try:
+        stale = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        stale = today.replace(year=today.year - 1, day=28)
+    problems: list[str] = []
+    if len(resources.countries) < MIN_COUNTRIES:
+        count = len(resources.countries)
+        problems.append(f"{where}: {count} countries, fewer than {MIN_COUNTRIES}")
+    for country in (resources.international, *resources.countries.values()):
+        code = country.code
+        if code != INTERNATIONAL and code not in iso_codes():
+            problems.append(f"{where}: '{code}' is not an ISO 3166 alpha-2 country code")
+        problems += [f"{where} {code}: no {kind} line" for kind in country.missing]
+        for kind, line in _country_lines(country):
+            if not line.source:
+                problems.append(f"{where} {code} {kind}: no source")
+            if not line.checked:
+                problems.append(f"{where} {code} {kind}: no checked date")
+            elif line.checked < stale:
+                problems.append(f"{where} {code} {kind}: checked {line.checked}, over a year ago")
+    return problems
+
+
+def _country_lines(country: CountryResources) -> list[tuple[str, Any]]:
+    """The lines a country's file entry gives itself (its `international` fallbacks are not)."""
+    lines = [("crisis", country.crisis), ("abuse", country.abuse), ("therapy", country.therapy)]
+    lines.append(("violence", country.violence))
+    skip = set(country.fallbacks) | set(country.missing)
+    return [(kind, line) for kind, line in lines if line is not None and kind not in skip]
 
 
 def _check_progress_texts(content: Content) -> list[str]:
@@ -211,7 +259,7 @@ def _sample_context(flow: Flow, content: Content, situation: str | None) -> dict
             answers[name] = 3 if step.ask.kind == "scale" else SAMPLE_TEXT
             if step.analyse in content.tools.analyses:
                 analysis[name] = content.tools.analyses[step.analyse](SAMPLE_TEXT, "en")
-    profile = {"situation": situation, "locale": "en", "country": None, "unsafe": True}
+    profile = {**SAMPLE_PROFILE, "situation": situation, "locale": "en"}
     context = {
         "answers": answers,
         "analysis": analysis,
@@ -256,7 +304,7 @@ def _check_texts(content: Content) -> list[str]:
     flow_files = {f"{flow_id}." for flow_id in content.flows}
     for locale, catalog in content.texts.sources.items():
         for key in sorted(k for k in catalog if not k.startswith(tuple(flow_files))):
-            profile = {"situation": "hurt", "locale": locale, "country": None, "unsafe": True}
+            profile = {**SAMPLE_PROFILE, "situation": "hurt", "locale": locale}
             context = {**ROUTER_CONTEXT, "profile": profile}
             context["resources"] = content.resources.international
             context["data"] = samples = dict(content.tools.samples)

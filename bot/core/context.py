@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -32,10 +33,11 @@ class TurnContext:
     @property
     def resources(self) -> CountryResources:
         """Crisis and help lines for the user's country (international if unknown)."""
+        return self.resources_for(self.profile.country)
+
+    def resources_for(self, country: str | None) -> CountryResources:
         resources = self.content.resources
-        return resources.get(
-            resources.country_for(self.profile.country, self.profile.language_code)
-        )
+        return resources.get(resources.country_for(country, self.profile.language_code))
 
     @property
     def today(self) -> date:
@@ -45,18 +47,25 @@ class TurnContext:
     def speaker(self) -> Speaker:
         today = self.today
         extras = {
-            "resources": self.resources,
             "data": self.lookups,
             "today": today,
             "week_start": today - timedelta(days=today.weekday()),
         }
-        return Speaker(self.profile.locale, self.profile.as_context(), extras)
+        return Speaker(self.profile.locale, self.profile.as_context(), extras, self._derived)
+
+    def _derived(self, profile: Mapping[str, Any]) -> dict[str, Any]:
+        """What follows the profile as a flow changes it: the country's help lines."""
+        return {"resources": self.resources_for(profile.get("country"))}
 
     def say(self, key: str, **extra: Any) -> str:
         """Render a text for this user."""
+        return self.say_in(self.profile.locale, key, **extra)
+
+    def say_in(self, locale: str, key: str, **extra: Any) -> str:
+        """Render a text for this user in a given locale (a key it lacks falls back to English)."""
         return self.content.texts.render(
             key,
-            self.profile.locale,
+            locale,
             profile=self.profile.as_context(),
             resources=self.resources,
             **extra,

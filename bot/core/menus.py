@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core import gate
 from bot.core.context import TurnContext
 from bot.dialogue import callbacks
 from bot.dialogue.layout import rows
@@ -13,11 +14,9 @@ NEXT_SUGGESTIONS = 3
 
 
 def offered_flows(ctx: TurnContext) -> list[str]:
-    """Menu flows in suggested order; couple-repair ones are withheld while someone is unsafe."""
+    """Menu flows in suggested order, minus any the safety gate withholds."""
     order = ctx.content.menu_order(ctx.profile.situation)
-    if ctx.profile.safety_flag == "harm_from_others":
-        order = [f for f in order if not ctx.content.flows[f].repair]
-    return order
+    return [f for f in order if not gate.withheld(ctx, f)]
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ def plan(ctx: TurnContext) -> Path:
 def menu_reply(ctx: TurnContext) -> Reply:
     """The next step on the user's path first, on its own row, then every other exercise."""
     top: list[Button] = []
-    if ctx.active:
+    if ctx.active and not gate.withheld(ctx, ctx.active.flow):
         title = title_of(ctx, ctx.active.flow)
         top.append(ctx.button("common.buttons.continue", "continue", title=title))
     following = plan(ctx).next

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core import gate
 from bot.core.context import TurnContext
 from bot.core.flows import open_flow
 from bot.core.records import label, owned
+from bot.core.safety import repair_withheld
 from bot.dialogue import callbacks
 from bot.dialogue.layout import rows
 from bot.dialogue.state import Effect
@@ -50,6 +52,9 @@ def view(ctx: TurnContext, arg: str) -> None:
 def edit(ctx: TurnContext, arg: str) -> None:
     """Rewrite a saved text in a short flow; the rest of the record stays."""
     if (item := _found(ctx, arg)) is None:
+        return
+    if gate.statement_withheld(ctx, item["kind"]):
+        repair_withheld(ctx)
         return
     open_flow(
         ctx, EDIT_FLOW, {"statement_id": item["id"], "text": item["text"], "kind": _kind(ctx, item)}

@@ -9,8 +9,9 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from bot.coach.safety.screen import Verdict
 from bot.content.bundle import Content
-from bot.core import ledger, mine, path, privacy, reviews, safety, settings
+from bot.core import gate, ledger, mine, path, privacy, reviews, safety, settings
 from bot.core.context import TurnContext
 from bot.core.flows import ONBOARDING, advance, open_flow, prompt, resume, start_with
 from bot.core.menus import flow_button, menu_reply, with_menu_button
@@ -87,7 +88,7 @@ class Router:
             ("menu", ""): lambda ctx: ctx.turn.replies.append(menu_reply(ctx)),
             ("delete", "yes"): privacy.delete,
             ("delete", "no"): privacy.keep,
-            ("safe", "yes"): safety.mark_safe,
+            ("safe", "yes"): safety.reopen,  # buttons in old messages: never a one-tap reopen
             ("followup", "yes"): safety.schedule_follow_up,
             ("ledger", ""): ledger.show,
             ("mine", ""): mine.show,
@@ -110,6 +111,8 @@ class Router:
         }
         for how in safety.FOLLOW_UP_ANSWERS:
             self.actions[("followup", how)] = partial(safety.follow_up_answer, how=how)
+        for how in (*safety.CHECK_ANSWERS, "talk"):
+            self.actions[("safecheck", how)] = partial(safety.check_answer, how=how)
 
     @property
     def command_names(self) -> list[str]:
@@ -146,8 +149,9 @@ class Router:
         incoming: Incoming,
         now: datetime,
         lookups: dict[str, Any] | None = None,
+        verdict: Verdict | None = None,
     ) -> Turn:
-        """The turn for one input."""
+        """The turn for one input; free text is screened here unless `verdict` is given."""
         ctx = TurnContext(
             self.content, self.engine, copy.copy(profile), active, incoming, now, lookups or {}
         )
@@ -161,7 +165,7 @@ class Router:
         elif incoming.kind == "button":
             self._button(ctx, incoming.text)
         elif incoming.kind == "text":
-            self._text(ctx, incoming.text)
+            self._text(ctx, incoming.text, verdict)
         else:
             _non_text(ctx)
         _notice_distress(ctx)
@@ -217,12 +221,18 @@ class Router:
         else:
             ctx.turn.replies.append(ctx.reply("common.unknown_command", command=name))
 
-    def _text(self, ctx: TurnContext, text: str) -> None:
-        signal = self.content.safety.screen(text, ctx.profile.locale)
-        if signal:
-            safety.crisis(ctx, signal)
-        elif ctx.active and ctx.active.paused:
+    def screen(self, text: str, locale: str) -> Verdict:
+        """The safety screen's verdict on free text (CPU-bound: the service runs it off-loop)."""
+        return self.content.safety.screen(text, locale)
+
+    def _text(self, ctx: TurnContext, text: str, verdict: Verdict | None) -> None:
+        verdict = verdict or self.screen(text, ctx.profile.locale)
+        if safety.answer(ctx, verdict, text):
+            return
+        if ctx.active and ctx.active.paused:
             safety.paused_hint(ctx)
+        elif ctx.active and gate.withheld(ctx, ctx.active.flow):
+            safety.repair_withheld(ctx)
         elif ctx.active:
             advance(ctx, Answer(text=text))
         elif self.content.analyst.analyse("help_request", text, ctx.profile.locale)["flagged"]:
@@ -235,6 +245,9 @@ class Router:
         parsed = callbacks.parse(data)
         active = ctx.active
         if isinstance(parsed, callbacks.StepAnswer):
+            if gate.withheld(ctx, parsed.flow):
+                safety.repair_withheld(ctx)
+                return
             fits = active and parsed.flow == active.flow and parsed.seq == active.seq
             if fits and active and not active.paused:
                 advance(ctx, Answer(value=parsed.value))
@@ -248,7 +261,10 @@ class Router:
                 self._open(ctx, parsed.arg)
                 return
             if parsed.name == "continue" and active:
-                resume(ctx)
+                if gate.withheld(ctx, active.flow):
+                    safety.repair_withheld(ctx)
+                else:
+                    resume(ctx)
                 return
             handler = self.actions.get((parsed.name, parsed.arg))
             if handler:
@@ -262,7 +278,7 @@ class Router:
         ctx.turn.replies += prompt(ctx) if active and not active.paused else [menu_reply(ctx)]
 
     def _open(self, ctx: TurnContext, flow_id: str) -> None:
-        if self.content.flows[flow_id].repair and ctx.profile.safety_flag == safety.HARM:
+        if gate.withheld(ctx, flow_id):
             safety.repair_withheld(ctx)
         else:
             open_flow(ctx, flow_id)

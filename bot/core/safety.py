@@ -1,33 +1,200 @@
-"""Crisis and abuse: stop coaching, give resources, never push repair on someone unsafe."""
+"""Crisis, abuse and own violence: answer by tier, stay a while, never push repair."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.coach.safety import SafetySignal
+from bot.coach.safety.screen import TIERS, Tier, Verdict
+from bot.core import gate
 from bot.core.context import TurnContext
+from bot.core.flows import open_flow
+from bot.dialogue import callbacks
 from bot.messages import Button, Reply
 
-HARM = "harm_from_others"
+HARM = gate.HARM
+OWN_VIOLENCE = gate.OWN_VIOLENCE
+SELF_HARM = "self_harm"
 FOLLOW_UP_AFTER = timedelta(hours=24)
 FOLLOW_UP_ANSWERS = ("better", "same", "worse")
+CHECK_ANSWERS = ("yes", "no", "unsure")
+SAFE_ANSWERS = "safe_answer"  # data/<locale>/lexicons/safe_answer.yaml
+# The safety conversation: after a disclosure, the next messages belong to it for a while.
+SAFETY_WINDOW = timedelta(minutes=30)
+SAFETY_TURNS = 4
+# Risk adds up over a short window: what a message adds halves every RISK_HALF_LIFE.
+RISK_HALF_LIFE = timedelta(minutes=15)
+RISK_COUNTS = 0.15  # a message adding less than this does not feed the window
+ESCALATE_AT = 0.9  # the window's sum (this message included) that raises the tier by one
+RISK_CAP = 3.0
+MODE_VARIANTS = 3  # texts safety.mode.reply_0.. for messages in the safety conversation
+AGAIN_VARIANTS = 2  # texts safety.again_0.. for a disclosure repeated in the conversation
 
 
-def crisis(ctx: TurnContext, signal: SafetySignal) -> None:
+def answer(ctx: TurnContext, verdict: Verdict, text: str) -> bool:
+    """Answer free text the safety way when it needs it; False leaves it to the coaching."""
+    held = in_conversation(ctx)
+    tier = _tier_with_memory(ctx, verdict)
+    if tier == "crisis":
+        crisis(ctx, verdict)
+        return True
+    if tier == "check":
+        check(ctx, verdict)
+        return True
+    if held:
+        typed = typed_check_answer(ctx, text) if ctx.profile.safety_asked else None
+        if typed:
+            check_answer(ctx, typed)
+        else:
+            stay(ctx)
+        return True
+    return False
+
+
+def typed_check_answer(ctx: TurnContext, text: str) -> str | None:
+    """ "no", "not sure" or "yes, I'm safe" typed instead of tapped; None when it is neither."""
+    found = ctx.content.analyst.analyse(SAFE_ANSWERS, text, ctx.profile.locale)["categories"]
+    for how in ("no", "unsure", "yes"):  # the less safe reading wins
+        if how in found:
+            return how
+    return None
+
+
+def in_conversation(ctx: TurnContext) -> bool:
+    """Whether the last disclosure or check still holds the conversation."""
+    until = ctx.profile.safety_until
+    return until is not None and ctx.now < until and ctx.profile.safety_turns < SAFETY_TURNS
+
+
+def window_risk(ctx: TurnContext) -> float:
+    """What earlier messages still add to the short-term risk, decayed to now."""
+    at = ctx.profile.risk_at
+    if at is None or ctx.profile.risk <= 0:
+        return 0.0
+    halves = max((ctx.now - at) / RISK_HALF_LIFE, 0.0)
+    return ctx.profile.risk * 0.5**halves
+
+
+def _tier_with_memory(ctx: TurnContext, verdict: Verdict) -> Tier:
+    """The verdict's tier, raised one step when risk has been adding up in the window."""
+    earlier = window_risk(ctx)
+    tier = verdict.tier
+    if verdict.risk >= RISK_COUNTS:
+        total = min(earlier + verdict.risk, RISK_CAP)
+        ctx.change_profile(risk=round(total, 4), risk_at=ctx.now)
+        held = in_conversation(ctx)
+        if total >= ESCALATE_AT or held:
+            tier = TIERS[min(TIERS.index(tier) + 1, len(TIERS) - 1)]
+    return tier
+
+
+def _family(ctx: TurnContext, verdict: Verdict) -> str:
+    return verdict.family or ctx.profile.safety_family or SELF_HARM
+
+
+def crisis(ctx: TurnContext, verdict: Verdict) -> None:
     """The coaching stops at once; the run is paused, not lost; nothing of the text is kept."""
+    family = _family(ctx, verdict)
+    _pause(ctx)
+    repeated = in_conversation(ctx) and ctx.profile.safety_family == family
+    changes: dict[str, object] = {
+        "safety_family": family,
+        "safety_until": ctx.now + SAFETY_WINDOW,
+        "safety_turns": 0,
+        "safety_asked": False,
+        "risk": max(ctx.profile.risk, 1.0),
+        "risk_at": ctx.now,
+    }
+    if family in gate.UNSAFE:
+        changes["safety_flag"] = family
+    if family == HARM:
+        changes["abuse_disclosed"] = True
+    ctx.change_profile(**changes)
+    language = _language(ctx, verdict)
+    if repeated:
+        variant = ctx.profile.safety_turns % AGAIN_VARIANTS
+        text = ctx.say_in(language, f"safety.again_{variant}", family=family)
+    else:
+        text = ctx.say_in(language, f"safety.crisis.{family}", immediate=verdict.immediate)
+    ctx.turn.replies.append(Reply(text, crisis_buttons(ctx, family)))
+
+
+def crisis_buttons(ctx: TurnContext, family: str) -> tuple[tuple[Button, ...], ...]:
+    """Every crisis answer ends with next steps: a plan, a check tomorrow, the country."""
+    plan = ctx.button("common.safety.buttons.plan", "start", "safety_plan")
+    rows: list[tuple[Button, ...]] = [(plan,)]
+    if ctx.profile.follow_up_at is None:
+        rows.append((ctx.button("common.safety.buttons.follow_up", "followup", "yes"),))
+    if ctx.profile.country is None:
+        rows.append((ctx.button("common.safety.buttons.country", "start", "country"),))
+    rows.append((ctx.button("safety.buttons.talk", "safecheck", "talk"),))
+    return tuple(rows)
+
+
+def check(ctx: TurnContext, verdict: Verdict) -> None:
+    """Not sure it is danger: ask plainly, with three one-tap answers."""
+    _pause(ctx)
+    ctx.change_profile(
+        safety_family=_family(ctx, verdict),
+        safety_until=ctx.now + SAFETY_WINDOW,
+        safety_turns=0,
+        safety_asked=True,
+    )
+    language = _language(ctx, verdict)
+    buttons = tuple(
+        Button(
+            ctx.say_in(language, f"safety.check.buttons.{how}"),
+            callbacks.action("safecheck", how),
+        )
+        for how in CHECK_ANSWERS
+    )
+    ctx.turn.replies.append(Reply(ctx.say_in(language, "safety.check.ask"), (buttons,)))
+
+
+def check_answer(ctx: TurnContext, how: str) -> None:
+    """The answer to "are you safe right now?": no or not sure is the crisis answer."""
+    family = ctx.profile.safety_family or SELF_HARM
+    if how in ("no", "unsure"):
+        crisis(ctx, Verdict("crisis", family, immediate=how == "no"))  # type: ignore[arg-type]
+        return
+    if how == "talk":
+        stay(ctx)
+        return
+    ctx.change_profile(
+        safety_until=None, safety_turns=0, safety_asked=False, risk=0.0, risk_at=None
+    )
+    rows: list[tuple[Button, ...]] = []
+    if ctx.active and not gate.withheld(ctx, ctx.active.flow):
+        title = ctx.say(f"{ctx.active.flow}.title")
+        rows.append((ctx.button("common.buttons.continue", "continue", title=title),))
+    rows.append((ctx.button("common.buttons.menu", "menu"),))
+    ctx.turn.replies.append(ctx.reply("safety.check.safe", *rows))
+
+
+def stay(ctx: TurnContext) -> None:
+    """A message inside the safety conversation: a varied, human answer, never the exercise."""
+    turns = ctx.profile.safety_turns
+    ctx.change_profile(safety_turns=turns + 1)
+    family = ctx.profile.safety_family or SELF_HARM
+    rows = [
+        (ctx.button("safety.buttons.ok_now", "safecheck", "yes"),),
+        (ctx.button("common.safety.buttons.plan", "start", "safety_plan"),),
+    ]
+    text = ctx.say(f"safety.mode.reply_{turns % MODE_VARIANTS}", family=family)
+    ctx.turn.replies.append(Reply(text, tuple(rows)))
+
+
+def _pause(ctx: TurnContext) -> None:
     if ctx.active and not ctx.active.paused:
         ctx.turn.current = replace(ctx.active, paused=True)
-    if signal.family == HARM:
-        ctx.change_profile(safety_flag=HARM)
-    buttons: list[tuple[Button, ...]] = []
-    if signal.family == HARM:
-        buttons.append((ctx.button("common.safety.buttons.safe_now", "safe", "yes"),))
-    buttons.append((ctx.button("common.safety.buttons.plan", "start", "safety_plan"),))
-    if ctx.profile.follow_up_at is None:
-        buttons.append((ctx.button("common.safety.buttons.follow_up", "followup", "yes"),))
-    text = ctx.say(f"common.safety.{signal.family}", immediate=signal.immediate)
-    ctx.turn.replies.append(Reply(text, tuple(buttons)))
+
+
+def _language(ctx: TurnContext, verdict: Verdict) -> str:
+    """The language the message was written in, when Mend has safety texts in it."""
+    texts = ctx.content.texts
+    if verdict.language != ctx.profile.locale and texts.has("safety.check.ask", verdict.language):
+        return verdict.language
+    return ctx.profile.locale
 
 
 def sos(ctx: TurnContext) -> None:
@@ -42,21 +209,26 @@ def sos(ctx: TurnContext) -> None:
 
 
 def repair_withheld(ctx: TurnContext) -> None:
-    """A couple-repair exercise asked for while the user may be unsafe."""
+    """An exercise asked for, by any path, that is closed while the user may be unsafe."""
     rows = [
-        (ctx.button("common.safety.buttons.safe_now", "safe", "yes"),),
         (ctx.button("common.safety.buttons.plan", "start", "safety_plan"),),
         (ctx.button("common.buttons.menu", "menu"),),
     ]
+    if gate.unsafe(ctx):
+        rows.insert(0, (ctx.button("common.safety.buttons.safe_now", "start", REOPEN_FLOW),))
     ctx.turn.replies.append(ctx.reply("common.safety.repair_withheld", *rows))
 
 
-def mark_safe(ctx: TurnContext) -> None:
-    """The user says they are safe now: repair exercises open again."""
-    was_flagged = ctx.profile.safety_flag == HARM
-    ctx.change_profile(safety_flag=None)
-    key = "common.safety.marked_safe" if was_flagged else "common.safety.glad_safe"
-    ctx.turn.replies.append(ctx.reply(key, (ctx.button("common.buttons.menu", "menu"),)))
+REOPEN_FLOW = "safety_reopen"
+
+
+def reopen(ctx: TurnContext) -> None:
+    """An old "I'm safe right now" button: the short reopening check, never a one-tap reopen."""
+    if gate.unsafe(ctx):
+        open_flow(ctx, REOPEN_FLOW)
+    else:
+        menu = ctx.button("common.buttons.menu", "menu")
+        ctx.turn.replies.append(ctx.reply("common.safety.glad_safe", (menu,)))
 
 
 def schedule_follow_up(ctx: TurnContext) -> None:
@@ -68,11 +240,10 @@ def schedule_follow_up(ctx: TurnContext) -> None:
 def paused_hint(ctx: TurnContext) -> None:
     """Text while an exercise is paused for safety: nothing is answered until they choose."""
     assert ctx.active is not None
-    title = ctx.say(f"{ctx.active.flow}.title")
-    rows = [
-        (ctx.button("common.buttons.continue", "continue", title=title),),
-        (ctx.button("common.buttons.menu", "menu"),),
-    ]
+    rows = [(ctx.button("common.buttons.menu", "menu"),)]
+    if not gate.withheld(ctx, ctx.active.flow):
+        title = ctx.say(f"{ctx.active.flow}.title")
+        rows.insert(0, (ctx.button("common.buttons.continue", "continue", title=title),))
     ctx.turn.replies.append(ctx.reply("common.safety.paused", *rows))
 
 
@@ -85,4 +256,12 @@ def follow_up_prompt(ctx: TurnContext) -> None:
 
 
 def follow_up_answer(ctx: TurnContext, how: str) -> None:
-    ctx.turn.replies.append(ctx.reply("followup.answer", how=how))
+    """Better, the same or worse: worse opens the safety conversation again, with next steps."""
+    rows: list[tuple[Button, ...]] = []
+    if how == "worse":
+        ctx.change_profile(safety_until=ctx.now + SAFETY_WINDOW, safety_turns=0)
+        family = ctx.profile.safety_family or SELF_HARM
+        rows = list(crisis_buttons(ctx, family))
+    else:
+        rows.append((ctx.button("common.buttons.menu", "menu"),))
+    ctx.turn.replies.append(ctx.reply("followup.answer", *rows, how=how))

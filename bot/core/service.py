@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from bot.checkins.progress import new_milestones
 from bot.checkins.schedules import FOLLOW_UP, reschedule
+from bot.coach.safety.screen import Verdict
 from bot.content.bundle import Content
 from bot.content.toolbox import progress_record
 from bot.core.context import local_date
@@ -48,10 +49,18 @@ class Coach:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Process one input; the state is committed when this returns."""
-        replies = await self.database.run(partial(self._turn, incoming))
+        verdict = await self._screen(incoming)
+        replies = await self.database.run(partial(self._turn, incoming, verdict))
         return await drawn(replies)
 
-    def _turn(self, incoming: Incoming, session: Session) -> list[Reply]:
+    async def _screen(self, incoming: Incoming) -> Verdict | None:
+        """Free text is screened off the loop and before the unit of work, which stays short."""
+        if incoming.kind != "text":
+            return None
+        locale = self.content.texts.pick_locale(incoming.language_code)
+        return await asyncio.to_thread(self.router.screen, incoming.text, locale)
+
+    def _turn(self, incoming: Incoming, verdict: Verdict | None, session: Session) -> list[Reply]:
         """One input's unit of work: load, route, apply; the caller commits."""
         user, run = repository.load_user_and_run(session, incoming.channel, incoming.user_key)
         if user is None:
@@ -66,7 +75,7 @@ class Coach:
         state = repository.state_of(run)
         names = self.router.lookups_for(incoming, state)
         found = self._lookups(session, user, names, now)
-        turn = self.router.route(profile_of(user), state, incoming, now, found)
+        turn = self.router.route(profile_of(user), state, incoming, now, found, verdict)
         if "delete" in turn.requests:
             repository.delete_user(session, user.id)
             log.info("deleted user %s and all their rows", user.id)

@@ -30,6 +30,13 @@ PROFILE_FIELDS = frozenset(
         "locale",
         "country",
         "safety_flag",
+        "abuse_disclosed",
+        "safety_family",
+        "safety_until",
+        "safety_turns",
+        "safety_asked",
+        "risk",
+        "risk_at",
         "follow_up_at",
         "high_distress",
         "message_marks",
@@ -47,6 +54,13 @@ class Profile:
     country: str | None = None
     language_code: str | None = None
     safety_flag: str | None = None
+    abuse_disclosed: bool = False
+    safety_family: str | None = None
+    safety_until: datetime | None = None
+    safety_turns: int = 0
+    safety_asked: bool = False
+    risk: float = 0.0
+    risk_at: datetime | None = None
     follow_up_at: datetime | None = None
     high_distress: int = 0
     message_marks: list[list[int]] = field(default_factory=list)
@@ -66,6 +80,9 @@ class Profile:
             "locale": self.locale,
             "country": self.country,
             "unsafe": self.safety_flag == "harm_from_others",
+            "own_violence": self.safety_flag == "own_violence",
+            "abuse_disclosed": self.abuse_disclosed,
+            "safety_family": self.safety_family,
             "checkins_set": self.checkins_set,
         }
 

@@ -40,10 +40,12 @@ class Speaker:
     locale: str = "en"
     profile: dict[str, Any] = field(default_factory=dict)
     extras: Mapping[str, Any] = field(default_factory=dict)
+    # Extras that follow the profile (help lines follow the country), recomputed per render.
+    derive: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
 
     def for_turn(self) -> Speaker:
         """A copy whose profile a turn may update as it goes (`set_profile`)."""
-        return Speaker(self.locale, dict(self.profile), self.extras)
+        return Speaker(self.locale, dict(self.profile), self.extras, self.derive)
 
 
 @dataclass
@@ -284,8 +286,10 @@ class Engine:
         return self.texts.render(full, speaker.locale, **self._context(state, speaker))
 
     def _context(self, state: FlowState, speaker: Speaker) -> dict[str, Any]:
+        derived = speaker.derive(speaker.profile) if speaker.derive else {}
         return {
             **speaker.extras,
+            **derived,
             "answers": state.answers,
             "analysis": state.analysis,
             "profile": speaker.profile,

@@ -129,6 +129,7 @@ class Flow(Strict):
     command: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,31}$")
     menu: bool = True
     repair: bool = False  # a couple-repair exercise: withheld while the user is unsafe
+    after_abuse: bool = True  # False: never offered to someone who disclosed abuse
     scheduled: bool = False  # sent by the scheduler: its first question's buttons start it
     needs: tuple[str, ...] = ()  # stored records its templates read as `data.<name>`
     given: tuple[str, ...] = ()  # answers the core fills in when it opens the flow

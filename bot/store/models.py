@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from bot.store.types import EncryptedJSON, EncryptedText, utcnow
@@ -32,6 +32,15 @@ class User(SQLModel, table=True):
     safety_flag: str | None = Field(default=None, max_length=32)
     safety_flag_at: datetime | None = None
     follow_up_at: datetime | None = None  # a follow-up asked for; checkin_schedules sends it
+    # Safety memory: numbers and flags only, never what was written.
+    abuse_disclosed: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    safety_family: str | None = Field(default=None, max_length=32)
+    safety_until: datetime | None = None  # the safety conversation is open until then
+    safety_turns: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The last safety message asked "are you safe right now?": a typed yes/no answers it.
+    safety_asked: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    risk: float = Field(default=0.0, sa_column_kwargs={"server_default": "0"})
+    risk_at: datetime | None = None
     high_distress: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     message_marks: list[list[int]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")

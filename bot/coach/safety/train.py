@@ -1,0 +1,122 @@
+"""Rebuild the semantic head from the corpus: `mend train-screen`. Same corpus, same file."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from bot.coach.safety.corpus import LABELS, Example, load_corpus, of_split
+from bot.coach.safety.lexicon import LexiconScreen
+from bot.coach.safety.rules import Family
+from bot.coach.safety.semantic import FAMILY_OF_LABEL, Embeds, Head, Thresholds
+
+BATCH = 64
+REGULARISATION = 4.0  # sklearn's C, chosen on the dev split
+# Targets the thresholds are tuned to on the dev split (the test split is never looked at).
+RECALL = 0.97
+CHECK_BUDGET = 0.04  # of hard negatives per family, beyond what the lexicon already does
+CRISIS_BUDGET = 0.01
+LOWEST_CRISIS = 0.5
+GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
+
+
+@dataclass(frozen=True)
+class Training:
+    """The head, and what it was trained and tuned on."""
+
+    head: Head
+    train_size: int
+    dev_size: int
+
+
+def corpus_digest(folder: Path) -> str:
+    """A hash of every corpus file, so a stale head can be told from a fresh one."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.tsv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def embed_all(embedder: Embeds, texts: list[str]) -> np.ndarray:
+    parts = [embedder.embed(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)]
+    return np.vstack(parts).astype(np.float64)
+
+
+def train(
+    corpus_dir: Path,
+    embedder: Embeds,
+    lexicon: LexiconScreen,
+    meta: dict[str, str],
+    keep: Callable[[Example], bool] = lambda _: True,
+) -> Training:
+    """Fit on the train split, tune the thresholds on the dev split."""
+    examples = [e for e in load_corpus(corpus_dir) if keep(e)]
+    training, dev = of_split(examples, "train"), of_split(examples, "dev")
+    vectors = embed_all(embedder, [e.text for e in training])
+    labels = [e.label for e in training]
+    model = LogisticRegression(C=REGULARISATION, max_iter=5000, class_weight="balanced")
+    model.fit(vectors, labels)
+    positives = [i for i, e in enumerate(training) if e.label != "none"]
+    now = LogisticRegression(C=REGULARISATION, max_iter=5000, class_weight="balanced")
+    now.fit(vectors[positives], [training[i].immediate for i in positives])
+    order = [list(model.classes_).index(label) for label in LABELS]
+    head = Head(
+        labels=LABELS,
+        weights=model.coef_[order].astype(np.float32),
+        bias=model.intercept_[order].astype(np.float32),
+        immediate_weights=now.coef_[0].astype(np.float32),
+        immediate_bias=float(now.intercept_[0]),
+        thresholds={},
+        meta={**meta, "corpus_sha256": corpus_digest(corpus_dir)},
+    )
+    thresholds = tune(head, dev, embed_all(embedder, [e.text for e in dev]), lexicon)
+    tuned = Head(**{**head.__dict__, "thresholds": thresholds})
+    return Training(tuned, len(training), len(dev))
+
+
+def tune(
+    head: Head, dev: list[Example], vectors: np.ndarray, lexicon: LexiconScreen
+) -> dict[Family, Thresholds]:
+    """Per family: the check threshold that keeps recall, the crisis one that keeps quiet."""
+    scores = head.scores(vectors.astype(np.float32))
+    caught = np.array([lexicon.screen(e.text) is not None for e in dev])
+    negative = np.array([e.label == "none" for e in dev])
+    out: dict[Family, Thresholds] = {}
+    for label, family in FAMILY_OF_LABEL.items():
+        p = np.array([s.family[family] for s in scores])
+        positive = np.array([e.label == label for e in dev])
+        check = _check_threshold(p, positive, negative, caught)
+        crisis = next(
+            (
+                float(t)
+                for t in GRID
+                if t >= max(check, LOWEST_CRISIS)
+                and _rate(p >= t, negative & ~caught) <= CRISIS_BUDGET
+            ),
+            0.95,
+        )
+        out[family] = Thresholds(check=check, crisis=crisis)
+    return out
+
+
+def _check_threshold(
+    p: np.ndarray, positive: np.ndarray, negative: np.ndarray, caught: np.ndarray
+) -> float:
+    """The highest threshold that keeps recall; never so low that false checks pass twice
+    the budget (recall comes first, up to that point)."""
+    if not positive.any():
+        return float(GRID[-1])
+    recall_ok = [t for t in GRID if _rate(caught | (p >= t), positive) >= RECALL]
+    by_recall = float(max(recall_ok)) if recall_ok else float(GRID[0])
+    quiet = [t for t in GRID if _rate(p >= t, negative & ~caught) <= 2 * CHECK_BUDGET]
+    floor = float(min(quiet)) if quiet else float(GRID[-1])
+    return max(by_recall, floor)
+
+
+def _rate(hit: np.ndarray, among: np.ndarray) -> float:
+    return float((hit & among).sum() / among.sum()) if among.any() else 0.0
