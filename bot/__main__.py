@@ -24,6 +24,16 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--user", help="terminal user name (default: your login name)")
     check = commands.add_parser("check-content", help="validate every flow and text")
     check.add_argument("--mermaid", type=Path, metavar="DIR", help="also write flow diagrams")
+    commands.add_parser(
+        "train-screen", help="rebuild the safety screen's head from data/safety/corpus"
+    )
+    screen = commands.add_parser(
+        "screen", help="screen lines from stdin: one JSON verdict per line (for reviewers)"
+    )
+    screen.add_argument(
+        "--labels", type=Path, metavar="FILE.tsv", help="label<TAB>text file: recall per label"
+    )
+    screen.add_argument("--locale", default="en", help="the user's locale (default: en)")
     database = commands.add_parser("db", help="database schema")
     database.add_argument("action", choices=["upgrade", "current"])
     return parser
@@ -58,7 +68,19 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.content.check import report
 
         return report(settings.mend_content_dir, args.mermaid)
+    if args.command in ("train-screen", "screen"):
+        return _screen_command(args, settings.mend_content_dir / "data")
     return asyncio.run(_db(settings, args.action))
+
+
+def _screen_command(args: argparse.Namespace, data_dir: Path) -> int:
+    from bot.coach.safety import commands
+
+    if args.command == "train-screen":
+        return commands.train_screen(data_dir, sys.stdout)
+    if args.labels:
+        return commands.screen_labels(data_dir, args.labels, sys.stdout, args.locale)
+    return commands.screen_lines(data_dir, sys.stdin, sys.stdout, args.locale)
 
 
 async def _chat(settings: Settings, user: str | None) -> int:

@@ -313,9 +313,33 @@ def _check_texts(content: Content) -> list[str]:
             problem = _try_render(content, key, locale, context)
             if problem:
                 problems.append(problem)
+        if locale in content.texts.partial_locales:
+            problems += _check_partial(content, locale)
+            continue
         for command in (*CORE_COMMANDS, *content.commands):
             if f"common.commands.{command}" not in catalog:
                 problems.append(f"prompts/{locale}: no description 'commands.{command}' in common")
+    return problems
+
+
+# A partial locale (only the safety answers, say) must hold whole groups of texts.
+PARTIAL_GROUPS = ("safety.crisis.", "safety.check.", "safety.mode.")
+
+
+def _check_partial(content: Content, locale: str) -> list[str]:
+    """Every key a partial locale has exists in English, and its groups are complete."""
+    catalog = content.texts.sources[locale]
+    english = content.texts.sources["en"]
+    problems = [
+        f"prompts/{locale}: '{key}' is not an English text" for key in catalog if key not in english
+    ]
+    for group in PARTIAL_GROUPS:
+        if any(key.startswith(group) for key in catalog):
+            problems += [
+                f"prompts/{locale}: '{key}' is missing (the group {group}* is incomplete)"
+                for key in english
+                if key.startswith(group) and key not in catalog
+            ]
     return problems
 
 

@@ -48,6 +48,9 @@ def _sentence(text: object) -> str:
     return value[:1].upper() + value[1:]
 
 
+FULL_LOCALE_FILE = "common."
+
+
 class Texts:
     """Texts keyed 'file.key' (nested keys dotted), with fallback to the default locale."""
 
@@ -84,13 +87,23 @@ class Texts:
 
     @property
     def locales(self) -> list[str]:
-        return list(self.sources)
+        """Locales a user can be in: those with the whole interface (a common.yaml)."""
+        return [
+            locale
+            for locale, catalog in self.sources.items()
+            if any(key.startswith(FULL_LOCALE_FILE) for key in catalog)
+        ]
+
+    @property
+    def partial_locales(self) -> list[str]:
+        """Locales with only some texts, such as the safety answers: used for those alone."""
+        return [locale for locale in self.sources if locale not in self.locales]
 
     def pick_locale(self, wanted: str | None) -> str:
         """The best locale we have for a language code such as 'en-GB'."""
         if wanted:
             base = wanted.lower().replace("_", "-").split("-")[0]
-            if base in self.sources:
+            if base in self.locales:
                 return base
         return DEFAULT_LOCALE
 

@@ -16,6 +16,8 @@ HARM = gate.HARM
 OWN_VIOLENCE = gate.OWN_VIOLENCE
 SELF_HARM = "self_harm"
 FOLLOW_UP_AFTER = timedelta(hours=24)
+REOPEN_FLOW = "safety_reopen"
+SAFETY_FLOWS = frozenset({"safety_plan", "country", REOPEN_FLOW})
 FOLLOW_UP_ANSWERS = ("better", "same", "worse")
 CHECK_ANSWERS = ("yes", "no", "unsure")
 SAFE_ANSWERS = "safe_answer"  # data/<locale>/lexicons/safe_answer.yaml
@@ -34,6 +36,11 @@ AGAIN_VARIANTS = 2  # texts safety.again_0.. for a disclosure repeated in the co
 def answer(ctx: TurnContext, verdict: Verdict, text: str) -> bool:
     """Answer free text the safety way when it needs it; False leaves it to the coaching."""
     held = in_conversation(ctx)
+    if held and ctx.profile.safety_asked and verdict.tier != "crisis":
+        typed = typed_check_answer(ctx, text)  # "no" typed to "are you safe?" is an answer
+        if typed:
+            check_answer(ctx, typed)
+            return True
     tier = _tier_with_memory(ctx, verdict)
     if tier == "crisis":
         crisis(ctx, verdict)
@@ -42,11 +49,7 @@ def answer(ctx: TurnContext, verdict: Verdict, text: str) -> bool:
         check(ctx, verdict)
         return True
     if held:
-        typed = typed_check_answer(ctx, text) if ctx.profile.safety_asked else None
-        if typed:
-            check_answer(ctx, typed)
-        else:
-            stay(ctx)
+        stay(ctx, _language(ctx, verdict))
         return True
     return False
 
@@ -61,9 +64,17 @@ def typed_check_answer(ctx: TurnContext, text: str) -> str | None:
 
 
 def in_conversation(ctx: TurnContext) -> bool:
-    """Whether the last disclosure or check still holds the conversation."""
+    """Whether the last disclosure or check still holds the conversation (a safety plan or the
+    country, once started, take their answers themselves)."""
     until = ctx.profile.safety_until
-    return until is not None and ctx.now < until and ctx.profile.safety_turns < SAFETY_TURNS
+    if until is None or ctx.now >= until or ctx.profile.safety_turns >= SAFETY_TURNS:
+        return False
+    return not in_safety_flow(ctx)
+
+
+def in_safety_flow(ctx: TurnContext) -> bool:
+    """A safety plan, the country or the reopening check is under way."""
+    return bool(ctx.active and not ctx.active.paused and ctx.active.flow in SAFETY_FLOWS)
 
 
 def window_risk(ctx: TurnContext) -> float:
@@ -83,7 +94,7 @@ def _tier_with_memory(ctx: TurnContext, verdict: Verdict) -> Tier:
         total = min(earlier + verdict.risk, RISK_CAP)
         ctx.change_profile(risk=round(total, 4), risk_at=ctx.now)
         held = in_conversation(ctx)
-        if total >= ESCALATE_AT or held:
+        if (total >= ESCALATE_AT or held) and not in_safety_flow(ctx):
             tier = TIERS[min(TIERS.index(tier) + 1, len(TIERS) - 1)]
     return tier
 
@@ -96,7 +107,11 @@ def crisis(ctx: TurnContext, verdict: Verdict) -> None:
     """The coaching stops at once; the run is paused, not lost; nothing of the text is kept."""
     family = _family(ctx, verdict)
     _pause(ctx)
-    repeated = in_conversation(ctx) and ctx.profile.safety_family == family
+    repeated = (
+        in_conversation(ctx)
+        and ctx.profile.safety_family == family
+        and not ctx.profile.safety_asked  # after "are you safe?", the full answer
+    )
     changes: dict[str, object] = {
         "safety_family": family,
         "safety_until": ctx.now + SAFETY_WINDOW,
@@ -171,7 +186,7 @@ def check_answer(ctx: TurnContext, how: str) -> None:
     ctx.turn.replies.append(ctx.reply("safety.check.safe", *rows))
 
 
-def stay(ctx: TurnContext) -> None:
+def stay(ctx: TurnContext, language: str | None = None) -> None:
     """A message inside the safety conversation: a varied, human answer, never the exercise."""
     turns = ctx.profile.safety_turns
     ctx.change_profile(safety_turns=turns + 1)
@@ -180,7 +195,8 @@ def stay(ctx: TurnContext) -> None:
         (ctx.button("safety.buttons.ok_now", "safecheck", "yes"),),
         (ctx.button("common.safety.buttons.plan", "start", "safety_plan"),),
     ]
-    text = ctx.say(f"safety.mode.reply_{turns % MODE_VARIANTS}", family=family)
+    key = f"safety.mode.reply_{turns % MODE_VARIANTS}"
+    text = ctx.say_in(language or ctx.profile.locale, key, family=family)
     ctx.turn.replies.append(Reply(text, tuple(rows)))
 
 
@@ -218,8 +234,6 @@ def repair_withheld(ctx: TurnContext) -> None:
         rows.insert(0, (ctx.button("common.safety.buttons.safe_now", "start", REOPEN_FLOW),))
     ctx.turn.replies.append(ctx.reply("common.safety.repair_withheld", *rows))
 
-
-REOPEN_FLOW = "safety_reopen"
 
 
 def reopen(ctx: TurnContext) -> None:

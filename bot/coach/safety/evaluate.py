@@ -51,14 +51,16 @@ class Report:
 FAMILY_OF = {"self": "self_harm", "others": "harm_from_others", "own": "own_violence"}
 
 
-def evaluate(items: Iterable[tuple[str, str, str]], screen: Callable[[str], Verdict]) -> Report:
-    """Screen each (label, group, text); the text goes nowhere but the screen."""
+def evaluate(
+    items: Iterable[tuple[str, tuple[str, ...], str]], screen: Callable[[str], Verdict]
+) -> Report:
+    """Screen each (label, groups, text); the text goes nowhere but the screen."""
     report = Report()
-    for label, group, text in items:
+    for label, groups, text in items:
         verdict = screen(text)
         family = FAMILY_OF.get(label)
         report.by_label[label].add(verdict, family)
-        if group:
+        for group in groups:
             report.by_group[group].add(verdict, family)
     return report
 

@@ -10,6 +10,8 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 # that no language claims clearly keeps the user's own locale.
 CANDIDATES = ("en", "es", "pt", "ru", "de", "fr", "it", "uk", "tr", "id", "pl", "nl")
 CONFIDENT = 0.9
+LIKELY = 0.5  # enough when the user's own language is plainly out ("я больше..." is ru or uk)
+UNLIKELY = 0.05
 SHORTEST = 8  # characters; "ok", "yes", "idk" say nothing of a language
 
 
@@ -24,5 +26,11 @@ def guess_language(text: str, fallback: str) -> str:
     """The message's language when the model is confident, else `fallback`."""
     if sum(c.isalpha() for c in text) < SHORTEST:
         return fallback
-    language, confidence = _identifier().classify(text)
-    return str(language) if confidence >= CONFIDENT else fallback
+    ranked = dict(_identifier().rank(text))
+    language = max(ranked, key=ranked.__getitem__)
+    confidence = ranked[language]
+    if confidence >= CONFIDENT:
+        return str(language)
+    if confidence >= LIKELY and ranked.get(fallback, 0.0) < UNLIKELY:
+        return str(language)
+    return fallback

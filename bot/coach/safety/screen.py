@@ -14,6 +14,9 @@ from bot.coach.safety.semantic import Scores, SemanticLayer
 Tier = Literal["none", "check", "crisis"]
 TIERS: tuple[Tier, ...] = ("none", "check", "crisis")
 NOW = 0.5  # the semantic layer's "happening now" probability that counts as immediate
+# What a lexicon hit the meaning does not bear out adds to the risk window: two within a short
+# while ("i've decided", then "goodbye x") add up to the crisis answer (bot/core/safety.py).
+DOUBTED_RISK = 0.6
 
 
 @dataclass(frozen=True)
@@ -104,10 +107,18 @@ def decide(
             if TIERS.index(semantic_tier) > TIERS.index(tier):
                 tier = semantic_tier
             family = family or top
-            immediate = immediate or scores.immediate >= NOW
+            immediate = immediate or (scores.immediate >= NOW and not resolved)
+    doubted = scores is not None and "semantic" not in layers
+    if tier == "crisis" and match is not None and doubted and not immediate:
+        # The lexicon heard a danger word the meaning does not bear out ("im going to do it
+        # tonight, confront her"): the answer stays, as the one-tap check.
+        tier = "check"
+        layers.append("doubt")
+        risk = max(scores.top()[1], DOUBTED_RISK) if scores else risk
     if tier == "crisis" and resolved and not immediate:
         tier = "check"
         layers.append("resolved")
+        risk = min(risk, DOUBTED_RISK)
     if tier == "none":
         return Verdict("none", language=language, risk=risk)
     return Verdict(

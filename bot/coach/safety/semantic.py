@@ -52,9 +52,11 @@ class Scores:
 
 @dataclass(frozen=True)
 class Head:
-    """A softmax over the labels and a logistic 'happening now', both linear in the embedding."""
+    """A softmax over the labels (one ReLU hidden layer) and a logistic 'happening now'."""
 
     labels: tuple[str, ...]
+    hidden_weights: np.ndarray
+    hidden_bias: np.ndarray
     weights: np.ndarray
     bias: np.ndarray
     immediate_weights: np.ndarray
@@ -63,7 +65,8 @@ class Head:
     meta: dict[str, Any]
 
     def scores(self, vectors: np.ndarray) -> list[Scores]:
-        logits = vectors @ self.weights.T + self.bias
+        hidden = np.maximum(vectors @ self.hidden_weights.T + self.hidden_bias, 0.0)
+        logits = hidden @ self.weights.T + self.bias
         logits -= logits.max(axis=1, keepdims=True)
         probabilities = np.exp(logits)
         probabilities /= probabilities.sum(axis=1, keepdims=True)
@@ -82,6 +85,10 @@ class Head:
         return {
             "meta": self.meta,
             "labels": list(self.labels),
+            "hidden": {
+                "weights": _rounded(self.hidden_weights),
+                "bias": _rounded(self.hidden_bias),
+            },
             "weights": _rounded(self.weights),
             "bias": _rounded(self.bias),
             "immediate": {
@@ -105,6 +112,8 @@ def read_head(path: Path) -> Head:
         raw = json.loads(path.read_text(encoding="utf-8"))
         return Head(
             labels=tuple(raw["labels"]),
+            hidden_weights=np.asarray(raw["hidden"]["weights"], dtype=np.float32),
+            hidden_bias=np.asarray(raw["hidden"]["bias"], dtype=np.float32),
             weights=np.asarray(raw["weights"], dtype=np.float32),
             bias=np.asarray(raw["bias"], dtype=np.float32),
             immediate_weights=np.asarray(raw["immediate"]["weights"], dtype=np.float32),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
 
 from bot.coach.safety.corpus import LABELS, Example, load_corpus, of_split
 from bot.coach.safety.lexicon import LexiconScreen
@@ -16,12 +17,18 @@ from bot.coach.safety.rules import Family
 from bot.coach.safety.semantic import FAMILY_OF_LABEL, Embeds, Head, Thresholds
 
 BATCH = 64
-REGULARISATION = 4.0  # sklearn's C, chosen on the dev split
+# Chosen on the dev split: a 64-unit hidden layer beat logistic regression by 5-8 points of
+# recall at the same false alarms (bench notes in the README).
+HIDDEN = 64
+L2 = 0.1
+SEED = 0
+REGULARISATION = 4.0  # sklearn's C for the "happening now" head
 # Targets the thresholds are tuned to on the dev split (the test split is never looked at).
-RECALL = 0.97
-CHECK_BUDGET = 0.04  # of hard negatives per family, beyond what the lexicon already does
+RECALL = 0.95
+CHECK_BUDGET = 0.03  # of hard negatives per family, beyond what the lexicon already does
 CRISIS_BUDGET = 0.01
-LOWEST_CRISIS = 0.5
+LOWEST_CRISIS = 0.9
+LOWEST_CHECK = 0.6  # below this the head is guessing: everyday chat must never get a check
 GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
 
@@ -59,7 +66,7 @@ def train(
     training, dev = of_split(examples, "train"), of_split(examples, "dev")
     vectors = embed_all(embedder, [e.text for e in training])
     labels = [e.label for e in training]
-    model = LogisticRegression(C=REGULARISATION, max_iter=5000, class_weight="balanced")
+    model = MLPClassifier(hidden_layer_sizes=(HIDDEN,), alpha=L2, max_iter=500, random_state=SEED)
     model.fit(vectors, labels)
     positives = [i for i, e in enumerate(training) if e.label != "none"]
     now = LogisticRegression(C=REGULARISATION, max_iter=5000, class_weight="balanced")
@@ -67,8 +74,10 @@ def train(
     order = [list(model.classes_).index(label) for label in LABELS]
     head = Head(
         labels=LABELS,
-        weights=model.coef_[order].astype(np.float32),
-        bias=model.intercept_[order].astype(np.float32),
+        hidden_weights=model.coefs_[0].T.astype(np.float32),
+        hidden_bias=model.intercepts_[0].astype(np.float32),
+        weights=model.coefs_[1].T[order].astype(np.float32),
+        bias=model.intercepts_[1][order].astype(np.float32),
         immediate_weights=now.coef_[0].astype(np.float32),
         immediate_bias=float(now.intercept_[0]),
         thresholds={},
@@ -84,7 +93,7 @@ def tune(
 ) -> dict[Family, Thresholds]:
     """Per family: the check threshold that keeps recall, the crisis one that keeps quiet."""
     scores = head.scores(vectors.astype(np.float32))
-    caught = np.array([lexicon.screen(e.text) is not None for e in dev])
+    caught = np.array([lexicon.screen(e.text, e.language) is not None for e in dev])
     negative = np.array([e.label == "none" for e in dev])
     out: dict[Family, Thresholds] = {}
     for label, family in FAMILY_OF_LABEL.items():
@@ -115,7 +124,7 @@ def _check_threshold(
     by_recall = float(max(recall_ok)) if recall_ok else float(GRID[0])
     quiet = [t for t in GRID if _rate(p >= t, negative & ~caught) <= 2 * CHECK_BUDGET]
     floor = float(min(quiet)) if quiet else float(GRID[-1])
-    return max(by_recall, floor)
+    return max(by_recall, floor, LOWEST_CHECK)
 
 
 def _rate(hit: np.ndarray, among: np.ndarray) -> float:
