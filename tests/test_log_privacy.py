@@ -31,6 +31,7 @@ async def test_a_full_session_logs_no_user_text(
     sam = telegram.person(4001)
     await sam.send("/start")
     await sam.press("I was hurt")
+    await sam.press("Not now")  # the country: later
     await sam.send("/istatement")
     await sam.send(f"You always hide the {SECRET_WORDS[0]}")
     telegram.fake.faults.append(Fault("sendMessage", 502, "Bad Gateway", chat_id=4001))

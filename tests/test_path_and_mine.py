@@ -66,6 +66,7 @@ async def onboard(telegram: TelegramHarness, user: int, situation: str = "I was 
     person = telegram.person(user)
     await person.send("/start")
     await person.press(situation)
+    await person.press("Not now")  # the country: later
     return person
 
 

@@ -25,6 +25,7 @@ async def test_graceful_restart_resumes_at_the_same_step(
         sam = first.person(3001)
         await sam.send("/start")
         await sam.press("I was hurt")
+        await sam.press("Not now")  # the country: later
         await sam.send("/istatement")
         await sam.send("You always make me feel insecure")
         assert "The observation" in sam.text

@@ -19,6 +19,7 @@ from tests.telegram_harness import Person, TelegramHarness
 async def in_istatement(person: Person) -> None:
     await person.send("/start")
     await person.press("I was hurt")
+    await person.press("Not now")  # the country: later
     await person.send("/istatement")
 
 
@@ -305,6 +306,7 @@ async def test_texts_go_out_as_html_without_link_previews(telegram: TelegramHarn
     sam = telegram.person(2020)
     await sam.send("/start")
     await sam.press("I was hurt")
+    await sam.press("Not now")  # the country: later
     assert sam.last and all(c.method == "sendMessage" for c in sam.last)
     for call in sam.last:
         assert call.params["parse_mode"] == "HTML"

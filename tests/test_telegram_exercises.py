@@ -13,6 +13,7 @@ from tests.telegram_harness import Person, TelegramHarness
 async def onboard(person: Person, situation: str = "I was hurt") -> None:
     await person.send("/start")
     await person.press(situation)
+    await person.press("Not now")  # the country: later
 
 
 async def rows(harness: TelegramHarness, model: type) -> list:
@@ -37,6 +38,8 @@ async def test_onboarding_stores_the_situation_and_suggests_a_path(
     ]
     await sam.press("I broke trust")
     assert "Thank you for being honest" in sam.text
+    assert "which country are you in?" in sam.text, "the help lines' country, in one tap"
+    await sam.press("Not now")
     assert sam.buttons()[0] == "Apology with a repair plan", "someone repairing: apology first"
     users = await rows(telegram, User)
     assert [(u.external_id, u.situation, u.language_code) for u in users] == [
@@ -100,12 +103,35 @@ async def test_i_statement_seed_example_end_to_end(telegram_any_db: TelegramHarn
     }
 
 
+async def test_onboarding_suggests_the_country_from_language_and_zone(
+    telegram: TelegramHarness,
+) -> None:
+    gb = telegram.person(1011, "en-GB")
+    await gb.send("/start")
+    await gb.press("I was hurt")
+    assert gb.buttons() == ["UK", "Another country", "Not now"]
+    await gb.press("UK")
+    assert "UK: in danger, 999" in gb.text
+    assert (await rows(telegram, User))[-1].country == "GB"
+    de = telegram.person(1012, "de")
+    await de.send("/start")
+    await de.press("I was hurt")
+    await de.press("Another country")
+    assert len(de.buttons()) == 31 and de.buttons()[0] == "Germany", "suggested first, then all"
+    await de.press("Mine isn't listed")
+    assert "international lines" in de.text
+    assert (await rows(telegram, User))[-1].country is None
+
+
 async def test_button_presses_are_answered(telegram: TelegramHarness) -> None:
     sam = telegram.person(1006)
     await sam.send("/start")
     await sam.press("I was hurt")
     answered = [c for c in telegram.fake.calls if c.method == "answerCallbackQuery"]
     assert len(answered) == 1
+    await sam.press("Not now")  # the country: later
+    answered = [c for c in telegram.fake.calls if c.method == "answerCallbackQuery"]
+    assert len(answered) == 2
 
 
 async def test_reflective_listening_end_to_end(telegram: TelegramHarness) -> None:

@@ -14,6 +14,7 @@ async def with_history(harness: TelegramHarness, user_id: int) -> Person:
     sam = harness.person(user_id, "en-GB")
     await sam.send("/start")
     await sam.press("I was hurt")
+    await sam.press("Not now")  # the country: later
     await sam.send("/compassion")
     await sam.press("4")
     await sam.send("He lied about the trip to Leeds")

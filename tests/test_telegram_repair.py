@@ -13,6 +13,7 @@ async def start(telegram: TelegramHarness, user: int, situation: str) -> Person:
     person = telegram.person(user)
     await person.send("/start")
     await person.press(situation)
+    await person.press("Not now")  # the country: later
     return person
 
 

@@ -21,6 +21,7 @@ async def onboarded(harness: TelegramHarness, user_id: int, language: str = "en-
     person = harness.person(user_id, language)
     await person.send("/start")
     await person.press("I was hurt")
+    await person.press("Not now")  # the country: later
     return person
 
 

@@ -160,6 +160,7 @@ async def test_own_violence_stops_coaching_and_closes_repair(telegram: TelegramH
     person = telegram.person(7110, "en-GB")
     await person.send("/start")
     await person.press("I broke trust and want to repair it")
+    await person.press("Not now")  # the country: later
     await person.send("/apology")
     await person.send("I hit her when she found out about the affair")
     assert "that is violence" in person.text and "Respect Phoneline" in person.text
@@ -175,7 +176,7 @@ async def test_other_languages_get_their_own_answer_and_local_lines(
 ) -> None:
     lucia = await onboard(telegram, 7111)
     await lucia.send("/country")
-    await lucia.press("España")
+    await lucia.press("Spain")
     await lucia.send("ya no quiero vivir, esta noche me tomo todas las pastillas")
     assert "Por favor" in lucia.text and "016" not in lucia.text
     assert "Make a safety plan" in lucia.buttons()
@@ -190,6 +191,7 @@ async def test_an_unknown_country_gets_a_country_button(telegram: TelegramHarnes
     sam = telegram.person(7113, "en")
     await sam.send("/start")
     await sam.press("I was hurt")
+    await sam.press("Not now")  # the country: later
     await sam.send("i want to kill myself")
     assert any("country" in label.lower() for label in sam.buttons())
 
@@ -200,6 +202,7 @@ async def test_a_plan_made_after_an_abuse_disclosure_lists_the_abuse_line(
     sam = telegram.person(7114, "en-AU")
     await sam.send("/start")
     await sam.press("I was hurt")
+    await sam.press("Not now")  # the country: later
     await sam.send(THREAT)
     await sam.press("Make a safety plan")
     for answer in ("he starts shouting", "walking the dog", "my sister Jo"):
@@ -207,3 +210,14 @@ async def test_a_plan_made_after_an_abuse_disclosure_lists_the_abuse_line(
     await sam.press("Skip")
     assert "safety plan is saved" in sam.text
     assert "1800RESPECT" in sam.text and "Lifeline" not in sam.text
+
+
+async def test_a_city_in_settings_sets_the_help_lines_country(telegram: TelegramHarness) -> None:
+    sam = await onboard(telegram, 7115)
+    assert (await user_row(telegram, 7115)).country is None
+    await sam.send("/settings")
+    await sam.press("⏰ Set up check-ins")
+    await sam.send("Madrid")
+    assert (await user_row(telegram, 7115)).country == "ES"
+    await sam.send("/sos")
+    assert "016" in sam.text and "024" in sam.text

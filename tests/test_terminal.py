@@ -68,6 +68,7 @@ def coach(content: Content, database: Database, clock: Clock) -> Coach:
 async def set_up_daily(terminal: Terminal) -> None:
     await terminal.type("/start")
     await terminal.press("I was hurt")
+    await terminal.press("Not now")  # the country: later
     await terminal.press("⏰ Set up check-ins")
     assert "local time" in await terminal.type("Berlin")
     await terminal.type("8pm")
@@ -122,6 +123,7 @@ async def test_a_follow_up_asked_for_in_the_terminal_comes_the_next_day(
     ana = Terminal(coach, "ana")
     await ana.type("/start")
     await ana.press("I was hurt")
+    await ana.press("Not now")  # the country: later
     await ana.type(SELF_HARM)
     assert "check on you tomorrow" in await ana.press("Check on me tomorrow")
     clock.now = MONDAY_MORNING + timedelta(hours=25)

@@ -73,15 +73,16 @@ def load_content(root: Path, *, strict: bool = False) -> Content:
     flows = load_flows(root / "prompts" / "flows")
     raw_paths = read_yaml(root / "data" / "paths.yaml") or {}
     paths = {str(k): tuple(str(f) for f in v or ()) for k, v in raw_paths.items()}
+    resources = Resources(root / "data" / "resources.yaml")
     return Content(
         root=root,
         texts=texts,
         flows=flows,
         analyst=analyst,
         safety=build_screen(root / "data"),
-        resources=Resources(root / "data" / "resources.yaml"),
+        resources=resources,
         paths=paths,
-        tools=build_toolbox(analyst, texts),
+        tools=build_toolbox(analyst, texts, resources),
         statement_flows=statement_flows(flows),
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.checkins import charts, progress, times, timezones
 from bot.coach.analysis import Analyst
+from bot.content.resources import Resources
 from bot.content.texts import Texts
 from bot.dialogue.tools import Toolbox
 from bot.messages import Attachment
@@ -16,7 +17,7 @@ MAX_PAUSE_DAYS = 90
 CHART_FILE = "mend-progress.png"
 
 
-def build_toolbox(analyst: Analyst, texts: Texts) -> Toolbox:
+def build_toolbox(analyst: Analyst, texts: Texts, resources: Resources) -> Toolbox:
     """Every named tool, with a sample of each stored record a flow may need."""
     analyses: dict[str, Any] = {
         name: partial(_lexicon, analyst, name) for name in sorted(analyst.analyses)
@@ -29,11 +30,41 @@ def build_toolbox(analyst: Analyst, texts: Texts) -> Toolbox:
                 "feelings", context["answers"], locale
             ),
             "zones": _zone_options,
+            "suggested_country": partial(_suggested_country, resources),
+            "countries": partial(_country_options, resources),
         },
         parsers={"time": _time, "time_range": _time_range, "days": _days},
         renderers={"progress_chart": partial(render_chart, texts)},
         samples=samples(),
     )
+
+
+def _suggested_country(
+    resources: Resources, context: dict[str, Any], locale: str
+) -> list[tuple[str, str]]:
+    """The one country Telegram's language and the time zone point to, if it is listed."""
+    profile = context["profile"]
+    code = resources.suggest_country(profile.get("language_code"), profile.get("zone"))
+    return [(code, country_label(resources, code))] if code else []
+
+
+def _country_options(
+    resources: Resources, context: dict[str, Any], locale: str
+) -> list[tuple[str, str]]:
+    """Every listed country, the suggested one first, by name."""
+    suggested = _suggested_country(resources, context, locale)
+    rest = sorted(
+        ((code, country_label(resources, code)) for code in resources.countries),
+        key=lambda pair: pair[1],
+    )
+    return suggested + [pair for pair in rest if pair not in suggested]
+
+
+def country_label(resources: Resources, code: str) -> str:
+    """A button's name for a country: 'the UK' becomes 'UK'."""
+    name = resources.get(code).name
+    name = name[4:] if name.startswith("the ") else name
+    return name[:1].upper() + name[1:]
 
 
 def render_chart(texts: Texts, context: dict[str, Any], locale: str) -> Attachment:

@@ -169,6 +169,7 @@ class Router:
         else:
             _non_text(ctx)
         _notice_distress(ctx)
+        _country_from_zone(ctx)
         ctx.turn.replies = merged(ctx.turn.replies)
         return ctx.turn
 
@@ -325,3 +326,13 @@ def _non_text(ctx: TurnContext) -> None:
     key = "common.non_text_in_flow" if in_flow else "common.non_text_outside"
     ctx.turn.replies.append(Reply(ctx.say(key, kind=ctx.incoming.detail)))
     ctx.turn.replies += prompt(ctx) if in_flow else []
+
+
+def _country_from_zone(ctx: TurnContext) -> None:
+    """A city typed in /settings also gives the help lines' country, if none was chosen."""
+    zone = ctx.turn.profile_changes.get("checkin_zone")
+    if not zone or ctx.profile.country is not None:
+        return
+    code = ctx.content.resources.country_for_zone(zone)
+    if code in ctx.content.resources.countries:
+        ctx.change_profile(country=code)

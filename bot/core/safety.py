@@ -235,7 +235,6 @@ def repair_withheld(ctx: TurnContext) -> None:
     ctx.turn.replies.append(ctx.reply("common.safety.repair_withheld", *rows))
 
 
-
 def reopen(ctx: TurnContext) -> None:
     """An old "I'm safe right now" button: the short reopening check, never a one-tap reopen."""
     if gate.unsafe(ctx):

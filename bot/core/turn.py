@@ -84,6 +84,8 @@ class Profile:
             "abuse_disclosed": self.abuse_disclosed,
             "safety_family": self.safety_family,
             "checkins_set": self.checkins_set,
+            "language_code": self.language_code,
+            "zone": self.checkin_zone,
         }
 
     @property

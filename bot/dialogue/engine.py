@@ -251,14 +251,14 @@ class Engine:
         pairs: list[tuple[str, str]] = []
         if ask.kind == "scale":
             pairs = [(str(n), str(n)) for n in range(ask.min, ask.max + 1)]
+        if ask.options_from:  # the computed options first ("None of these" comes after)
+            source = self.tools.options[ask.options_from]
+            pairs += source(self._context(state, speaker), speaker.locale)
         for option in ask.options:
             label = self.texts.render(
                 qualify(flow.id, option.label), speaker.locale, **self._context(state, speaker)
             )
             pairs.append((option.value, label))
-        if ask.options_from:
-            source = self.tools.options[ask.options_from]
-            pairs += source(self._context(state, speaker), speaker.locale)
         if ask.optional:
             pairs.append((SKIP, self.texts.render("common.buttons.skip", speaker.locale)))
         return pairs
