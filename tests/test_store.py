@@ -286,3 +286,33 @@ async def test_deliveries_queued_before_0006_learn_their_users_channel(
         ).all()
     assert sorted(found) == [("1", "telegram"), ("ana", "terminal")]
     await database.dispose()
+
+
+async def test_0007_keeps_every_row_and_marks_abuse_already_disclosed(
+    database_url: str, tmp_path: Path
+) -> None:
+    database = await database_at_revision("0006", database_url, tmp_path)
+    at = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    async with database.engine.begin() as connection:
+        await insert_user_row(
+            connection, external_id="1", safety_flag="harm_from_others", created_at=at
+        )
+        await insert_user_row(connection, external_id="2", created_at=at)
+        await connection.execute(
+            text(
+                "INSERT INTO flow_runs (user_id, flow, step, seq, status, state, started_at, "
+                "updated_at) SELECT id, 'istatement', 'draft', 0, 'active', 'x', :at, :at "
+                "FROM users"
+            ),
+            {"at": at},
+        )
+    await upgrade(database)
+    async with database.transaction() as session:
+        users = (await session.exec(select(User).order_by(col(User.external_id)))).all()
+        runs = (await session.exec(text("SELECT count(*) FROM flow_runs"))).one()[0]
+    assert [(u.external_id, u.abuse_disclosed, u.safety_turns, u.risk) for u in users] == [
+        ("1", True, 0, 0.0),
+        ("2", False, 0, 0.0),
+    ]
+    assert runs == 2, "adding columns never rebuilds users (a rebuild would cascade)"
+    await database.dispose()
