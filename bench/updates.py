@@ -28,7 +28,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -70,6 +70,9 @@ OBSERVATIONS = (
     "your phone buzzed late on Friday and you turned it over",
 )
 FEELINGS = ("hurt", "lonely", "sad")
+# The safety screen's one-tap check, and the way back to the exercise after it.
+SAFE = "Yes, I'm safe"
+CONTINUE = "↩ Continue"
 NEEDS = ("to know you are safe", "honesty about where you are", "reassurance")
 
 
@@ -156,6 +159,7 @@ class RunStats:
     api_calls: int
     fake_cpu: float
     errors: list[str] = field(default_factory=list)
+    safety_checks: int = 0  # "are you safe?" asked of a benign message, tapped through
 
 
 def summarise(
@@ -194,6 +198,7 @@ class LoadGenerator:
         self.in_flight: dict[int, int] = {}  # chat id -> the update it awaits an answer to
         self.waiters: dict[int, asyncio.Future[None]] = {}
         self.keyboards: dict[int, dict[str, Any]] = {}  # chat id -> latest message with buttons
+        self.safety_checks = 0
         self.last_message: dict[int, dict[str, Any]] = {}
         self._tap_fake()
         asyncio.get_running_loop().add_reader(done.fileno(), self._drain_done)
@@ -256,6 +261,7 @@ class LoadGenerator:
         """Every user plays its script concurrently; the stats cover this run only."""
         self.records.clear()
         self.fake.calls.clear()
+        self.safety_checks = 0
         began_cpu, began = cpu_seconds(), time.monotonic()
         outcomes = await asyncio.gather(
             *(self._play(uid, script(uid, rounds), mode) for uid in user_ids),
@@ -264,13 +270,21 @@ class LoadGenerator:
         seconds = time.monotonic() - began
         errors = [str(o) for o in outcomes if isinstance(o, BaseException)]
         records = list(self.records.values())
-        return summarise(records, seconds, len(self.fake.calls), cpu_seconds() - began_cpu, errors)
+        stats = summarise(records, seconds, len(self.fake.calls), cpu_seconds() - began_cpu, errors)
+        return replace(stats, safety_checks=self.safety_checks)
 
     async def _play(self, user_id: int, steps: list[Step], mode: str) -> None:
         """One user's inputs, each sent once the bot has handled the one before."""
         for number, step in enumerate(steps, 1):
             try:
                 await self._send(user_id, self._update_for(user_id, step, mode))
+                if step.kind == "text" and self._asked_if_safe(user_id):
+                    # A false alarm costs two taps ("I'm safe", back) and the answer again.
+                    self.safety_checks += 1
+                    await self._send(user_id, self._update_for(user_id, Step("button", SAFE), mode))
+                    resume = Step("button", self._label_starting(user_id, CONTINUE))
+                    await self._send(user_id, self._update_for(user_id, resume, mode))
+                    await self._send(user_id, self._update_for(user_id, step, mode))  # again
             except Exception as exc:
                 problem = f"{type(exc).__name__} {exc}".strip()
                 raise RuntimeError(f"user {user_id}, step {number} {step}: {problem}") from exc
@@ -295,6 +309,17 @@ class LoadGenerator:
             return self.fake.message_update(user, chat, text=step.value)
         data, message = self._button(user_id, step.value, mode)
         return self.fake.callback_update(user, data, dict(message) if message else None)
+
+    def _labels(self, chat_id: int) -> list[str]:
+        message = self.keyboards.get(chat_id) or {}
+        rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+        return [button["text"] for row in rows for button in row]
+
+    def _asked_if_safe(self, chat_id: int) -> bool:
+        return SAFE in self._labels(chat_id)
+
+    def _label_starting(self, chat_id: int, prefix: str) -> str:
+        return next((label for label in self._labels(chat_id) if label.startswith(prefix)), prefix)
 
     def _button(self, chat_id: int, label: str, mode: str) -> tuple[str, dict[str, Any] | None]:
         """The data of the button with this label on the bot's latest keyboard in the chat."""
@@ -888,6 +913,12 @@ def print_report(results: list[Result], options: argparse.Namespace) -> None:
         print(f"  {result.scenario.label:<18} {spread}")
     if any(r.profiled for r in results):
         print(f"* profiled (CPU and latency inflated); report in {options.profile}")
+    for result in results:
+        if result.stats is not None and result.scenario.kind == "mend":
+            print(
+                f"{result.scenario.label}: {result.stats.safety_checks} benign messages got the "
+                "one-tap safety check (a false alarm), tapped through"
+            )
     print_targets(results)
     print_problems(results, options)
 

@@ -28,9 +28,9 @@ CORPUS = DATA / "safety" / "corpus"
 HEAD = DATA / "safety" / "model" / "head.json"
 # Floors measured on the test split when the head was last trained (see the README's Safety
 # section): a change that lowers them is a regression. The targets are higher.
-RECALL_FLOOR = {"self": 0.80, "others": 0.85, "own": 0.40}
-HARD_NEGATIVE_CRISIS_CEILING = 0.08
-ORDINARY_ANSWERED_CEILING = 0.05
+RECALL_FLOOR = {"self": 0.78, "others": 0.84, "own": 0.72}
+HARD_NEGATIVE_CRISIS_CEILING = 0.06
+ORDINARY_ANSWERED_CEILING = 0.08
 
 
 @pytest.fixture(scope="module")
@@ -77,13 +77,13 @@ def test_training_is_deterministic_and_never_sees_the_test_split(tmp_path: Path)
     kept: Counter[str] = Counter()
 
     def small(example: Example) -> bool:
-        keep = zlib.crc32(example.group.encode()) % 8 == 0
+        keep = zlib.crc32(example.group.encode()) % 10 == 0
         kept[example.split] += keep
         return keep
 
-    first = train(CORPUS, embedder, lexicon, {"embedder": "x"}, keep=small)
+    first = train(CORPUS, embedder, lexicon, {"embedder": "x"}, keep=small, folds=2)
     write_head(first.head, tmp_path / "a.json")
-    second = train(CORPUS, embedder, lexicon, {"embedder": "x"}, keep=small)
+    second = train(CORPUS, embedder, lexicon, {"embedder": "x"}, keep=small, folds=2)
     write_head(second.head, tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     assert kept["test"] > 0, "the subset has test examples..."

@@ -103,6 +103,10 @@ async def test_the_middle_tier_is_a_one_tap_check(telegram: TelegramHarness) -> 
     assert "glad you're safe" in ana.text
     await ana.press("↩ Continue")
     assert "Write what you want to tell your partner" in ana.text
+    await ana.send(CHECKED)
+    assert "are you safe right now?" not in ana.text, "not asked again right after a yes"
+    await ana.send("i want to kill myself")
+    assert "Please talk to someone now" in ana.text, "the crisis answer is never held back"
 
     ben = await onboard(telegram, 7104)
     await ben.send(CHECKED)

@@ -26,7 +26,7 @@ SAFETY_WINDOW = timedelta(minutes=30)
 SAFETY_TURNS = 4
 # Risk adds up over a short window: what a message adds halves every RISK_HALF_LIFE.
 RISK_HALF_LIFE = timedelta(minutes=15)
-RISK_COUNTS = 0.15  # a message adding less than this does not feed the window
+RISK_COUNTS = 0.5  # a message adding less than this does not feed the window
 ESCALATE_AT = 0.9  # the window's sum (this message included) that raises the tier by one
 RISK_CAP = 3.0
 MODE_VARIANTS = 3  # texts safety.mode.reply_0.. for messages in the safety conversation
@@ -42,6 +42,8 @@ def answer(ctx: TurnContext, verdict: Verdict, text: str) -> bool:
             check_answer(ctx, typed)
             return True
     tier = _tier_with_memory(ctx, verdict)
+    if tier == "check" and confirmed_safe(ctx):
+        tier = "none"  # they said they are safe a moment ago: only the crisis answer now
     if tier == "crisis":
         crisis(ctx, verdict)
         return True
@@ -70,6 +72,12 @@ def in_conversation(ctx: TurnContext) -> bool:
     if until is None or ctx.now >= until or ctx.profile.safety_turns >= SAFETY_TURNS:
         return False
     return not in_safety_flow(ctx)
+
+
+def confirmed_safe(ctx: TurnContext) -> bool:
+    """The user answered "yes, I'm safe" within the last SAFETY_WINDOW."""
+    until = ctx.profile.safe_until
+    return until is not None and ctx.now < until
 
 
 def in_safety_flow(ctx: TurnContext) -> bool:
@@ -176,7 +184,12 @@ def check_answer(ctx: TurnContext, how: str) -> None:
         stay(ctx)
         return
     ctx.change_profile(
-        safety_until=None, safety_turns=0, safety_asked=False, risk=0.0, risk_at=None
+        safety_until=None,
+        safety_turns=0,
+        safety_asked=False,
+        risk=0.0,
+        risk_at=None,
+        safe_until=ctx.now + SAFETY_WINDOW,
     )
     rows: list[tuple[Button, ...]] = []
     if ctx.active and not gate.withheld(ctx, ctx.active.flow):

@@ -35,6 +35,7 @@ PROFILE_FIELDS = frozenset(
         "safety_until",
         "safety_turns",
         "safety_asked",
+        "safe_until",
         "risk",
         "risk_at",
         "follow_up_at",
@@ -59,6 +60,7 @@ class Profile:
     safety_until: datetime | None = None
     safety_turns: int = 0
     safety_asked: bool = False
+    safe_until: datetime | None = None
     risk: float = 0.0
     risk_at: datetime | None = None
     follow_up_at: datetime | None = None

@@ -39,6 +39,7 @@ class User(SQLModel, table=True):
     safety_turns: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # The last safety message asked "are you safe right now?": a typed yes/no answers it.
     safety_asked: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    safe_until: datetime | None = None  # after "yes, I'm safe": no check, only the crisis answer
     risk: float = Field(default=0.0, sa_column_kwargs={"server_default": "0"})
     risk_at: datetime | None = None
     high_distress: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
