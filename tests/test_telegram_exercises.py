@@ -121,6 +121,13 @@ async def test_onboarding_suggests_the_country_from_language_and_zone(
     await de.press("Mine isn't listed")
     assert "international lines" in de.text
     assert (await rows(telegram, User))[-1].country is None
+    typed = telegram.person(1013, "en")
+    await typed.send("/start")
+    await typed.press("I was hurt")
+    await typed.send("narnia")
+    assert "I don't know that country" in typed.text
+    await typed.send("the uk")
+    assert "UK: in danger, 999" in typed.text, "a country typed by name counts"
 
 
 async def test_button_presses_are_answered(telegram: TelegramHarness) -> None:

@@ -33,7 +33,12 @@ def build_toolbox(analyst: Analyst, texts: Texts, resources: Resources) -> Toolb
             "suggested_country": partial(_suggested_country, resources),
             "countries": partial(_country_options, resources),
         },
-        parsers={"time": _time, "time_range": _time_range, "days": _days},
+        parsers={
+            "time": _time,
+            "time_range": _time_range,
+            "days": _days,
+            "country": partial(_country, resources),
+        },
         renderers={"progress_chart": partial(render_chart, texts)},
         samples=samples(),
     )
@@ -58,6 +63,16 @@ def _country_options(
         key=lambda pair: pair[1],
     )
     return suggested + [pair for pair in rest if pair not in suggested]
+
+
+def _country(resources: Resources, text: str) -> str | None:
+    """A listed country typed by name or code ("germany", "uk", "the US")."""
+    wanted = text.strip().casefold().removeprefix("the ").strip(" .!")
+    for code in resources.countries:
+        names = {code.casefold(), country_label(resources, code).casefold()}
+        if wanted in names:
+            return code
+    return None
 
 
 def country_label(resources: Resources, code: str) -> str:

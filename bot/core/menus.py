@@ -40,12 +40,17 @@ def plan(ctx: TurnContext) -> Path:
     return Path(done, ahead[0] if ahead else None, tuple(ahead[1:]))
 
 
+def continue_button(ctx: TurnContext) -> Button | None:
+    """ "↩ Continue" for the run under way, unless the safety gate withholds its flow."""
+    if ctx.active is None or gate.withheld(ctx, ctx.active.flow):
+        return None
+    return ctx.button("common.buttons.continue", "continue", title=title_of(ctx, ctx.active.flow))
+
+
 def menu_reply(ctx: TurnContext) -> Reply:
     """The next step on the user's path first, on its own row, then every other exercise."""
-    top: list[Button] = []
-    if ctx.active and not gate.withheld(ctx, ctx.active.flow):
-        title = title_of(ctx, ctx.active.flow)
-        top.append(ctx.button("common.buttons.continue", "continue", title=title))
+    resume = continue_button(ctx)
+    top: list[Button] = [resume] if resume else []
     following = plan(ctx).next
     if following:
         top.append(

@@ -9,11 +9,11 @@ from bot.coach.safety.screen import TIERS, Tier, Verdict
 from bot.core import gate
 from bot.core.context import TurnContext
 from bot.core.flows import open_flow
+from bot.core.menus import continue_button
 from bot.dialogue import callbacks
 from bot.messages import Button, Reply
 
 HARM = gate.HARM
-OWN_VIOLENCE = gate.OWN_VIOLENCE
 SELF_HARM = "self_harm"
 FOLLOW_UP_AFTER = timedelta(hours=24)
 REOPEN_FLOW = "safety_reopen"
@@ -191,10 +191,8 @@ def check_answer(ctx: TurnContext, how: str) -> None:
         risk_at=None,
         safe_until=ctx.now + SAFETY_WINDOW,
     )
-    rows: list[tuple[Button, ...]] = []
-    if ctx.active and not gate.withheld(ctx, ctx.active.flow):
-        title = ctx.say(f"{ctx.active.flow}.title")
-        rows.append((ctx.button("common.buttons.continue", "continue", title=title),))
+    resume = continue_button(ctx)
+    rows = [(resume,)] if resume else []
     rows.append((ctx.button("common.buttons.menu", "menu"),))
     ctx.turn.replies.append(ctx.reply("safety.check.safe", *rows))
 
@@ -267,9 +265,9 @@ def paused_hint(ctx: TurnContext) -> None:
     """Text while an exercise is paused for safety: nothing is answered until they choose."""
     assert ctx.active is not None
     rows = [(ctx.button("common.buttons.menu", "menu"),)]
-    if not gate.withheld(ctx, ctx.active.flow):
-        title = ctx.say(f"{ctx.active.flow}.title")
-        rows.insert(0, (ctx.button("common.buttons.continue", "continue", title=title),))
+    resume = continue_button(ctx)
+    if resume:
+        rows.insert(0, (resume,))
     ctx.turn.replies.append(ctx.reply("common.safety.paused", *rows))
 
 

@@ -35,10 +35,6 @@ class Example:
     def split(self) -> Split:
         return split_of(self.group)
 
-    @property
-    def hard_negative(self) -> bool:
-        return self.label == "none"
-
 
 def split_of(group: str) -> Split:
     """A group's split, from a stable hash: the same on every machine and every run."""

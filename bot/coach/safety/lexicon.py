@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from bot.coach.safety.loading import load_locale
 from bot.coach.safety.rules import FAMILIES, Category, Family, LocaleRules
-from bot.coach.safety.spelling import forms, prepare
+from bot.coach.safety.spelling import forms
 from bot.content.yamlfiles import ContentError
 
 DEFAULT_LOCALE = "en"
@@ -21,18 +20,6 @@ class LexiconMatch:
     family: Family
     immediate: bool
     categories: tuple[str, ...]
-
-
-def safety_forms(text: str, locale: str = DEFAULT_LOCALE) -> list[str]:
-    """Normalised text plus a de-spaced/de-leeted variant, using the repository's data."""
-    return prepare(text, _default_screen().rules(locale).spelling)
-
-
-@lru_cache(maxsize=1)
-def _default_screen() -> LexiconScreen:
-    from bot.config import PROJECT_ROOT
-
-    return LexiconScreen(PROJECT_ROOT / "data")
 
 
 class LexiconScreen:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from bot.coach.safety.language import guess_language
@@ -35,13 +34,6 @@ class Verdict:
     def flagged(self) -> bool:
         return self.tier != "none"
 
-    def at_least(self, tier: Tier, why: str) -> Verdict:
-        """This verdict raised to `tier` (never lowered), noting the reason in `layers`."""
-        if TIERS.index(tier) <= TIERS.index(self.tier):
-            return self
-        family = self.family or "self_harm"
-        return Verdict(tier, family, self.immediate, self.language, (*self.layers, why), self.risk)
-
     def as_json(self) -> dict[str, Any]:
         """The shape `mend screen` prints: never the text."""
         return {
@@ -59,10 +51,6 @@ class SafetyScreen:
     def __init__(self, lexicon: LexiconScreen, semantic: SemanticLayer | None = None) -> None:
         self.lexicon = lexicon
         self.semantic = semantic
-
-    @classmethod
-    def from_data(cls, data_dir: Path, semantic: SemanticLayer | None = None) -> SafetyScreen:
-        return cls(LexiconScreen(data_dir), semantic)
 
     def screen(self, text: str, locale: str = DEFAULT_LOCALE) -> Verdict:
         """The verdict for one message, in the language it was written in."""

@@ -144,6 +144,3 @@ class SemanticLayer:
 
     def score(self, text: str) -> Scores:
         return self.head.scores(self.embedder.embed([text]))[0]
-
-    def score_many(self, texts: list[str]) -> list[Scores]:
-        return self.head.scores(self.embedder.embed(texts))
